@@ -1,0 +1,87 @@
+package dev.dojo.engine;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.util.Utils;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The one way the dojo starts DJL's PyTorch engine: offline, quiet, and with clear errors. */
+public final class Engines {
+
+    /** The build profiles that bring a native library, as named in harness/pom.xml. */
+    public static final String PROFILES = "linux-x86_64, linux-aarch64, osx-aarch64, win-x86_64";
+
+    private static volatile Engine engine;
+
+    private Engines() {}
+
+    /** Returns the started PyTorch engine; starts it on first use, never downloading anything. */
+    public static Engine pytorch() {
+        Engine started = engine;
+        if (started == null) {
+            synchronized (Engines.class) {
+                started = engine;
+                if (started == null) {
+                    started = start(System.err);
+                    engine = started;
+                }
+            }
+        }
+        return started;
+    }
+
+    /** A new manager on the PyTorch engine's CPU; the caller closes it, freeing every tensor made in it. */
+    public static NDManager newManager() {
+        return pytorch().newBaseManager();
+    }
+
+    private static Engine start(PrintStream notices) {
+        System.setProperty("ai.djl.offline", "true");
+        Path cache = Utils.getEngineCacheDir("pytorch");
+        if (!hasExtractedNatives(cache) && nativeJarPresent()) {
+            notices.println("dojo: extracting the PyTorch native library (~430 MB) to " + cache
+                    + " (first run only)");
+        }
+        try {
+            return Engine.getEngine("PyTorch");
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            throw new MissingNativeLibraryException(platform(), cache, e);
+        }
+    }
+
+    private static boolean hasExtractedNatives(Path cache) {
+        try (var entries = Files.list(cache)) {
+            return entries.anyMatch(p -> p.getFileName().toString().contains("cpu"));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static boolean nativeJarPresent() {
+        return Engines.class.getClassLoader().getResource("native/lib/pytorch.properties") != null;
+    }
+
+    /** The platform in the classifier spelling of pytorch-native-cpu, such as linux-x86_64. */
+    public static String platform() {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        String osPart = os.startsWith("win") ? "win" : os.contains("mac") ? "osx" : os.contains("linux") ? "linux" : os;
+        String archPart = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64"
+                : arch.equals("aarch64") || arch.equals("arm64") ? "aarch64" : arch;
+        return osPart + "-" + archPart;
+    }
+
+    /** Thrown when no PyTorch native library for this machine is on the classpath or in DJL's cache. */
+    public static final class MissingNativeLibraryException extends IllegalStateException {
+        MissingNativeLibraryException(String platform, Path cache, Throwable cause) {
+            super("No PyTorch native library for " + platform + ": DJL runs offline here, so it must come from the"
+                    + " pytorch-native-cpu jar that one of the build profiles (" + PROFILES + ") adds, or be already"
+                    + " extracted in " + cache + ". Build on one of those platforms with ./mvnw so the profile"
+                    + " matches. Cause: " + cause.getMessage(), cause);
+        }
+    }
+}

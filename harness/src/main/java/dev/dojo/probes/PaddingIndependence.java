@@ -1,0 +1,36 @@
+package dev.dojo.probes;
+
+import ai.djl.ndarray.NDArray;
+import dev.dojo.assertions.Comparison;
+import dev.dojo.assertions.Tolerance;
+import dev.dojo.reference.AttentionMask;
+import dev.dojo.tensor.Seeded;
+
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * Padding independence: a real token's output ignores what the pad tokens hold. The probe runs
+ * the layer twice, with the pads' content redrawn, and compares the real tokens' outputs.
+ * Needs no reference implementation.
+ */
+public final class PaddingIndependence {
+    public static final String NAME = "padding independence";
+    private static final Tolerance TOLERANCE = Tolerance.of(1e-6, 1e-5);
+
+    private PaddingIndependence() {}
+
+    /** x: (B, T, C); padding: (B, T), 1 for tokens and 0 for pads. */
+    public static ProbeResult check(BiFunction<NDArray, AttentionMask, NDArray> layer, NDArray x, NDArray padding,
+                                    boolean causal, Seeded seeded) {
+        NDArray keep = padding.expandDims(-1);                                          // (B, T, 1)
+        NDArray noise = seeded.normal("padding-independence.noise", 3, x.getShape().getShape());
+        NDArray repadded = x.mul(keep).add(noise.mul(keep.neg().add(1f)));              // pads redrawn
+        AttentionMask mask = new AttentionMask(causal, padding);
+        NDArray before = layer.apply(x, mask).mul(keep);                                // real tokens only
+        NDArray after = layer.apply(repadded, mask).mul(keep);
+        return new ProbeResult(NAME, "changing what the pad tokens hold must leave every real token's output unchanged",
+                Comparison.of(after, before, TOLERANCE), "Real tokens' output with the pads redrawn",
+                "their output before", List.of("batch", "pos", "dim"), seeded.seed());
+    }
+}

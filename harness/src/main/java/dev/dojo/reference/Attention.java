@@ -1,0 +1,157 @@
+package dev.dojo.reference;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import dev.dojo.tensor.Seeded;
+
+/**
+ * Multi-head self-attention with grouped-query KV heads and optional RoPE.
+ * B batch, T tokens, H query heads, H_kv key/value heads (dividing H), D head size, C = H · D.
+ * H_kv = H is multi-head attention, H_kv = 1 multi-query attention.
+ */
+public final class Attention implements SelfAttention {
+    private final Linear wq;
+    private final Linear wk;
+    private final Linear wv;
+    private final Linear wo;
+    private final int heads;
+    private final int kvHeads;
+    private final int headSize;
+    private final RotaryEmbedding rope;
+
+    /** Projections q (C→H·D), k and v (C→H_kv·D), o (H·D→C); {@code rope} may be null for none. */
+    public Attention(Linear wq, Linear wk, Linear wv, Linear wo, int heads, int kvHeads, RotaryEmbedding rope) {
+        if (heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0) {
+            throw new IllegalArgumentException("KV heads (" + kvHeads + ") must divide query heads (" + heads + ")");
+        }
+        if (wq.out() % heads != 0) {
+            throw new IllegalArgumentException("heads (" + heads + ") must divide the query width (" + wq.out() + ")");
+        }
+        this.headSize = Math.toIntExact(wq.out() / heads);
+        if (wk.out() != (long) kvHeads * headSize || wv.out() != (long) kvHeads * headSize) {
+            throw new IllegalArgumentException("k and v must project to KV heads · head size (" + kvHeads + " · "
+                    + headSize + "), got " + wk.out() + " and " + wv.out());
+        }
+        if (rope != null && rope.headSize() != headSize) {
+            throw new IllegalArgumentException("RoPE head size (" + rope.headSize() + ") must equal the head size ("
+                    + headSize + ")");
+        }
+        this.wq = wq;
+        this.wk = wk;
+        this.wv = wv;
+        this.wo = wo;
+        this.heads = heads;
+        this.kvHeads = kvHeads;
+        this.rope = rope;
+    }
+
+    /** {@code torch.nn.MultiheadAttention}'s packed {@code in_proj_weight}/{@code in_proj_bias} and {@code out_proj}. */
+    public static Attention fromTorchMultihead(Parameters p, int heads) {
+        NDList w = p.get("in_proj_weight").split(3, 0);
+        NDList b = p.get("in_proj_bias").split(3, 0);
+        return new Attention(new Linear(w.get(0), b.get(0)), new Linear(w.get(1), b.get(1)),
+                new Linear(w.get(2), b.get(2)), Linear.from(p.under("out_proj")), heads, heads, null);
+    }
+
+    /** Llama's {@code q_proj}, {@code k_proj}, {@code v_proj}, {@code o_proj}. */
+    public static Attention fromLlama(Parameters p, int heads, int kvHeads, RotaryEmbedding rope) {
+        return new Attention(Linear.from(p.under("q_proj")), Linear.from(p.under("k_proj")),
+                Linear.from(p.under("v_proj")), Linear.from(p.under("o_proj")), heads, kvHeads, rope);
+    }
+
+    /** Random projections without bias, drawn from the streams under {@code name}. */
+    public static Attention random(Seeded seeded, String name, int width, int heads, int kvHeads,
+                                   RotaryEmbedding rope) {
+        long kvWidth = (long) width / heads * kvHeads;
+        return new Attention(Linear.random(seeded, name + ".q_proj", width, width, false),
+                Linear.random(seeded, name + ".k_proj", width, kvWidth, false),
+                Linear.random(seeded, name + ".v_proj", width, kvWidth, false),
+                Linear.random(seeded, name + ".o_proj", width, width, false), heads, kvHeads, rope);
+    }
+
+    @Override
+    public NDArray forward(NDArray x, AttentionMask mask) {
+        return forward(x, mask, null);
+    }
+
+    /**
+     * Attends from x's tokens to the cached ones and themselves; with a cache, x's first token
+     * sits at position {@code cache.length()} and x's keys and values are appended to it.
+     */
+    public NDArray forward(NDArray x, AttentionMask mask, KvCache cache) {   // x: (B, T, C)
+        long offset = cache == null ? 0 : cache.length();
+        NDArray q = split(wq.forward(x), heads);                              // (B, H, T, D)
+        NDArray k = split(wk.forward(x), kvHeads);                            // (B, H_kv, T, D)
+        NDArray v = split(wv.forward(x), kvHeads);                            // (B, H_kv, T, D)
+        if (rope != null) {
+            q = rope.apply(q, offset);
+            k = rope.apply(k, offset);
+        }
+        if (cache != null) {
+            NDArray[] seen = cache.append(k, v);
+            k = seen[0];                                                      // (B, H_kv, S, D)
+            v = seen[1];                                                      // (B, H_kv, S, D)
+        }
+        k = k.repeat(1, heads / kvHeads);                                     // (B, H, S, D)
+        v = v.repeat(1, heads / kvHeads);                                     // (B, H, S, D)
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))                    // (B, H, T, S)
+                .div(Math.sqrt(headSize));
+        long queries = q.getShape().get(2);
+        long keys = k.getShape().get(2);
+        scores = scores.add(mask.bias(x.getManager(), queries, keys, offset));
+        NDArray weights = scores.softmax(-1);                                 // (B, H, T, S)
+        NDArray context = weights.matMul(v);                                  // (B, H, T, D)
+        return wo.forward(merge(context));                                    // (B, T, C)
+    }
+
+    /** (B, T, n·D) → (B, n, T, D). */
+    private NDArray split(NDArray x, int n) {
+        long batch = x.getShape().get(0);
+        long tokens = x.getShape().get(1);
+        return x.reshape(batch, tokens, n, headSize).transpose(0, 2, 1, 3);
+    }
+
+    /** (B, H, T, D) → (B, T, H·D). */
+    private static NDArray merge(NDArray heads) {
+        long batch = heads.getShape().get(0);
+        long tokens = heads.getShape().get(2);
+        return heads.transpose(0, 2, 1, 3).reshape(batch, tokens, -1);
+    }
+
+    public int heads() {
+        return heads;
+    }
+
+    public int kvHeads() {
+        return kvHeads;
+    }
+
+    public int headSize() {
+        return headSize;
+    }
+
+    public Linear wq() {
+        return wq;
+    }
+
+    public Linear wk() {
+        return wk;
+    }
+
+    public Linear wv() {
+        return wv;
+    }
+
+    public Linear wo() {
+        return wo;
+    }
+
+    public RotaryEmbedding rope() {
+        return rope;
+    }
+
+    /** The same attention with its output projection zeroed: its output is always zero. */
+    public Attention withZeroedOutput() {
+        return new Attention(wq, wk, wv, wo.zeroed(), heads, kvHeads, rope);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.dojo.reference;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Rotary position embedding. B batch, H heads, T tokens, D head size.
+ * Pair i of a head at position p is rotated by the angle p · θ^(-2i/D).
+ */
+public final class RotaryEmbedding {
+    private final int headSize;
+    private final double theta;
+    private final RopePairing pairing;
+
+    public RotaryEmbedding(int headSize, double theta, RopePairing pairing) {
+        if (headSize % 2 != 0) {
+            throw new IllegalArgumentException("head size (" + headSize + ") must be even to rotate pairs");
+        }
+        this.headSize = headSize;
+        this.theta = theta;
+        this.pairing = pairing;
+    }
+
+    /** Rotates x: (B, H, T, D) as if its first token sat at position {@code offset}. */
+    public NDArray apply(NDArray x, long offset) {
+        long tokens = x.getShape().get(2);
+        NDArray angles = angles(x.getManager(), offset, tokens);          // (T, D/2)
+        return pairing == RopePairing.HALF_SPLIT ? rotateHalfSplit(x, angles) : rotateAdjacentPairs(x, angles);
+    }
+
+    /** The rotation angle of each position and pair: (T, D/2). */
+    public NDArray angles(NDManager manager, long offset, long tokens) {
+        float[] inverseFrequency = new float[headSize / 2];
+        for (int i = 0; i < inverseFrequency.length; i++) {
+            inverseFrequency[i] = (float) Math.pow(theta, -2.0 * i / headSize);
+        }
+        NDArray positions = manager.arange(offset, offset + tokens).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        NDArray frequencies = manager.create(inverseFrequency);
+        return positions.reshape(tokens, 1).mul(frequencies.reshape(1, inverseFrequency.length));
+    }
+
+    private static NDArray rotateHalfSplit(NDArray x, NDArray angles) {
+        long half = x.getShape().get(3) / 2;
+        NDArray cos = angles.cos().concat(angles.cos(), -1);              // (T, D)
+        NDArray sin = angles.sin().concat(angles.sin(), -1);              // (T, D)
+        NDArray first = x.get(new NDIndex("..., :{}", half));              // (B, H, T, D/2)
+        NDArray second = x.get(new NDIndex("..., {}:", half));             // (B, H, T, D/2)
+        NDArray rotated = second.neg().concat(first, -1);                  // (B, H, T, D)
+        return x.mul(cos).add(rotated.mul(sin));
+    }
+
+    private static NDArray rotateAdjacentPairs(NDArray x, NDArray angles) {
+        Shape shape = x.getShape();
+        NDArray pairs = x.reshape(shape.get(0), shape.get(1), shape.get(2), shape.get(3) / 2, 2);
+        NDArray even = pairs.get(new NDIndex("..., 0"));                   // (B, H, T, D/2)
+        NDArray odd = pairs.get(new NDIndex("..., 1"));                    // (B, H, T, D/2)
+        NDArray cos = angles.cos();
+        NDArray sin = angles.sin();
+        NDArray rotatedEven = even.mul(cos).sub(odd.mul(sin));
+        NDArray rotatedOdd = even.mul(sin).add(odd.mul(cos));
+        return rotatedEven.stack(rotatedOdd, -1).reshape(shape);           // (B, H, T, D)
+    }
+
+    public int headSize() {
+        return headSize;
+    }
+
+    public RopePairing pairing() {
+        return pairing;
+    }
+}

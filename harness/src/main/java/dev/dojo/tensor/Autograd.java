@@ -1,0 +1,44 @@
+package dev.dojo.tensor;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.GradientCollector;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Gradients without DJL's two traps: only one {@link GradientCollector} may be open at a time
+ * (callers are serialized here), and gradients accumulate across collectors (each call works on
+ * fresh copies of its inputs, so every gradient starts from zero).
+ */
+public final class Autograd {
+    private static final Object ONE_COLLECTOR = new Object();
+
+    private Autograd() {}
+
+    /**
+     * d(scalar)/d(input) for each input: {@code function} gets fresh copies of {@code inputs} that
+     * require gradients and returns a scalar (or a tensor, which is summed). Returns one gradient per input.
+     */
+    public static List<NDArray> gradients(List<NDArray> inputs, Function<List<NDArray>, NDArray> function) {
+        synchronized (ONE_COLLECTOR) {
+            List<NDArray> leaves = new ArrayList<>();
+            for (NDArray input : inputs) {
+                NDArray leaf = input.duplicate();
+                leaf.setRequiresGradient(true);
+                leaves.add(leaf);
+            }
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray output = function.apply(leaves);
+                collector.backward(output.getShape().isScalar() ? output : output.sum());
+            }
+            List<NDArray> gradients = new ArrayList<>();
+            for (NDArray leaf : leaves) {
+                gradients.add(leaf.getGradient().duplicate());
+            }
+            return gradients;
+        }
+    }
+}
