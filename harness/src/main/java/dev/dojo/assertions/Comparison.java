@@ -92,9 +92,24 @@ public record Comparison(
         return actual.length;
     }
 
-    /** |Δ| at the worst element. */
-    public double worstDifference() {
-        return worst < 0 ? 0 : Math.abs(actual[worst] - expected[worst]);
+    /** The flat index of the greatest |Δ| (which need not be the worst against the tolerance), or -1 if empty. */
+    public int largest() {
+        int largest = -1;
+        double difference = -1;
+        for (int i = 0; i < actual.length; i++) {
+            double d = Math.abs(actual[i] - expected[i]);
+            if (d > difference) {
+                largest = i;
+                difference = d;
+            }
+        }
+        return largest;
+    }
+
+    /** The greatest |Δ|. */
+    public double largestDifference() {
+        int at = largest();
+        return at < 0 ? 0 : Math.abs(actual[at] - expected[at]);
     }
 
     /**

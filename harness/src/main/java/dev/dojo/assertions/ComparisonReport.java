@@ -51,13 +51,13 @@ public final class ComparisonReport {
     }
 
     private static void values(Comparison c, String subject, String reference, List<String> names, StringBuilder out) {
-        int worst = c.worst();
+        int worst = c.largest();
         double actual = c.actual()[worst];
         double expected = c.expected()[worst];
         out.append(subject).append(" diverges from ").append(reference).append('\n');
         out.append(String.format(Locale.ROOT, "  mismatched: %d / %d (%.1f%%)   tolerance: %s%n", c.mismatched(),
                 c.size(), 100.0 * c.mismatched() / c.size(), c.tolerance()));
-        out.append("  worst: |Δ| = ").append(number(c.worstDifference())).append(" at ").append(at(c, worst, names))
+        out.append("  worst: |Δ| = ").append(number(c.largestDifference())).append(" at ").append(at(c, worst, names))
                 .append(" (actual ").append(number(actual)).append(", expected ").append(number(expected))
                 .append(", rel ").append(number(Math.abs(actual - expected) / Math.abs(expected))).append(")\n");
         out.append("  would pass with: abs ").append(number(c.passingAbsolute()));
@@ -103,8 +103,12 @@ public final class ComparisonReport {
         if (isPositionAxis(axis)) {
             StringBuilder s = new StringBuilder();
             int first = diverging.get(0);
-            s.append(first == 0 ? axis + " 0 diverges" : "matches before " + axis + " " + first + ", diverges from "
-                    + axis + " " + first);
+            if (first == 0 && diverging.size() == n) {
+                s.append("every ").append(axis).append(" diverges");
+            } else {
+                s.append(first == 0 ? "diverges from " + axis + " 0" : "matches before " + axis + " " + first
+                        + ", diverges from " + axis + " " + first);
+            }
             if (diverging.size() < n - first) {
                 s.append("; ").append(n - first - diverging.size()).append(" later ").append(axis).append(" match");
             }

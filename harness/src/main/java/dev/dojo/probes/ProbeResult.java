@@ -21,7 +21,7 @@ public record ProbeResult(String probe, String property, Comparison evidence, St
         if (holds()) {
             return "✓ " + probe;
         }
-        return "✗ " + probe + ": " + property + "\n"
+        return "probe '" + probe + "' fails: " + property + "\n"
                 + ComparisonReport.render(evidence, subject, demanded, axes, seed).indent(2).stripTrailing();
     }
 }
