@@ -9,7 +9,7 @@ import dev.dojo.tensor.Seeded;
  * B batch, T tokens, H query heads, H_kv key/value heads (dividing H), D head size, C = H · D.
  * H_kv = H is multi-head attention, H_kv = 1 multi-query attention.
  */
-public final class Attention implements SelfAttention {
+public final class Attention implements CachedAttention {
     private final Linear wq;
     private final Linear wk;
     private final Linear wv;
@@ -17,10 +17,10 @@ public final class Attention implements SelfAttention {
     private final int heads;
     private final int kvHeads;
     private final int headSize;
-    private final RotaryEmbedding rope;
+    private final Rotary rope;
 
     /** Projections q (C→H·D), k and v (C→H_kv·D), o (H·D→C); {@code rope} may be null for none. */
-    public Attention(Linear wq, Linear wk, Linear wv, Linear wo, int heads, int kvHeads, RotaryEmbedding rope) {
+    public Attention(Linear wq, Linear wk, Linear wv, Linear wo, int heads, int kvHeads, Rotary rope) {
         if (heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0) {
             throw new IllegalArgumentException("KV heads (" + kvHeads + ") must divide query heads (" + heads + ")");
         }
@@ -54,14 +54,14 @@ public final class Attention implements SelfAttention {
     }
 
     /** Llama's {@code q_proj}, {@code k_proj}, {@code v_proj}, {@code o_proj}. */
-    public static Attention fromLlama(Parameters p, int heads, int kvHeads, RotaryEmbedding rope) {
+    public static Attention fromLlama(Parameters p, int heads, int kvHeads, Rotary rope) {
         return new Attention(Linear.from(p.under("q_proj")), Linear.from(p.under("k_proj")),
                 Linear.from(p.under("v_proj")), Linear.from(p.under("o_proj")), heads, kvHeads, rope);
     }
 
     /** Random projections without bias, drawn from the streams under {@code name}. */
     public static Attention random(Seeded seeded, String name, int width, int heads, int kvHeads,
-                                   RotaryEmbedding rope) {
+                                   Rotary rope) {
         long kvWidth = (long) width / heads * kvHeads;
         return new Attention(Linear.random(seeded, name + ".q_proj", width, width, false),
                 Linear.random(seeded, name + ".k_proj", width, kvWidth, false),
@@ -74,10 +74,8 @@ public final class Attention implements SelfAttention {
         return forward(x, mask, null);
     }
 
-    /**
-     * Attends from x's tokens to the cached ones and themselves; with a cache, x's first token
-     * sits at position {@code cache.length()} and x's keys and values are appended to it.
-     */
+    /** As {@link CachedAttention#forward(NDArray, AttentionMask, KvCache)}; a null cache is a plain forward pass. */
+    @Override
     public NDArray forward(NDArray x, AttentionMask mask, KvCache cache) {   // x: (B, T, C)
         long offset = cache == null ? 0 : cache.length();
         NDArray q = split(wq.forward(x), heads);                              // (B, H, T, D)
@@ -146,7 +144,7 @@ public final class Attention implements SelfAttention {
         return wo;
     }
 
-    public RotaryEmbedding rope() {
+    public Rotary rope() {
         return rope;
     }
 

@@ -3,13 +3,14 @@ package dev.dojo.reference;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
  * Rotary position embedding. B batch, H heads, T tokens, D head size.
  * Pair i of a head at position p is rotated by the angle p · θ^(-2i/D).
  */
-public final class RotaryEmbedding {
+public final class RotaryEmbedding implements Rotary {
     private final int headSize;
     private final double theta;
     private final RopePairing pairing;
@@ -24,6 +25,7 @@ public final class RotaryEmbedding {
     }
 
     /** Rotates x: (B, H, T, D) as if its first token sat at position {@code offset}. */
+    @Override
     public NDArray apply(NDArray x, long offset) {
         long tokens = x.getShape().get(2);
         NDArray angles = angles(x.getManager(), offset, tokens);          // (T, D/2)
@@ -36,7 +38,7 @@ public final class RotaryEmbedding {
         for (int i = 0; i < inverseFrequency.length; i++) {
             inverseFrequency[i] = (float) Math.pow(theta, -2.0 * i / headSize);
         }
-        NDArray positions = manager.arange(offset, offset + tokens).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        NDArray positions = manager.arange(offset, offset + tokens).toType(DataType.FLOAT32, false);
         NDArray frequencies = manager.create(inverseFrequency);
         return positions.reshape(tokens, 1).mul(frequencies.reshape(1, inverseFrequency.length));
     }
@@ -63,6 +65,7 @@ public final class RotaryEmbedding {
         return rotatedEven.stack(rotatedOdd, -1).reshape(shape);           // (B, H, T, D)
     }
 
+    @Override
     public int headSize() {
         return headSize;
     }

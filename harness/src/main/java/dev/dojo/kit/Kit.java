@@ -1,0 +1,148 @@
+package dev.dojo.kit;
+
+import ai.djl.ndarray.NDArray;
+import dev.dojo.reference.Attention;
+import dev.dojo.reference.Block;
+import dev.dojo.reference.FeedForward;
+import dev.dojo.reference.GeluFeedForward;
+import dev.dojo.reference.LayerNorm;
+import dev.dojo.reference.Linear;
+import dev.dojo.reference.Norm;
+import dev.dojo.reference.Parameters;
+import dev.dojo.reference.RmsNorm;
+import dev.dojo.reference.RopePairing;
+import dev.dojo.reference.Rotary;
+import dev.dojo.reference.RotaryEmbedding;
+import dev.dojo.reference.SelfAttention;
+import dev.dojo.reference.SwiGluFeedForward;
+import dev.dojo.reference.TinyDecoder;
+import dev.dojo.reference.TransformerBlock;
+import dev.dojo.reference.TransformerBlock.Placement;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parts a model is built from, as factories. The reference kit builds the harness's
+ * reference parts; a known-bad variant or a learner's component replaces one factory, and every
+ * probe then builds what it needs from the kit, so the same probe runs on any of them.
+ */
+public record Kit(String name, ModelConfig config, LayerNormFactory layerNorm, RmsNormFactory rmsNorm,
+                  RotaryFactory rotary, AttentionFactory attention, SwiGluFactory swiGlu, GeluFactory gelu,
+                  BlockFactory block) {
+
+    public interface LayerNormFactory { Norm make(NDArray weight, NDArray bias, double eps); }
+
+    public interface RmsNormFactory { Norm make(NDArray weight, double eps); }
+
+    public interface RotaryFactory { Rotary make(int headSize, double theta); }
+
+    /** Projections q (C→H·D), k and v (C→H_kv·D), o (H·D→C); {@code rope} may be null. */
+    public interface AttentionFactory {
+        SelfAttention make(Linear q, Linear k, Linear v, Linear o, int heads, int kvHeads, Rotary rope);
+    }
+
+    public interface SwiGluFactory { FeedForward make(Linear gate, Linear up, Linear down); }
+
+    public interface GeluFactory { FeedForward make(Linear fc1, Linear fc2); }
+
+    public interface BlockFactory { Block make(Placement placement, Norm norm1, SelfAttention attention, Norm norm2,
+                                               FeedForward feedForward); }
+
+    /** The harness's reference parts, in a tiny Llama-shaped model. */
+    public static Kit reference() {
+        return reference(ModelConfig.tinyLlama());
+    }
+
+    /** The harness's reference parts, in a model shaped by {@code config}. */
+    public static Kit reference(ModelConfig config) {
+        return new Kit("reference", config, LayerNorm::new, RmsNorm::new,
+                (headSize, theta) -> new RotaryEmbedding(headSize, theta, RopePairing.HALF_SPLIT),
+                Attention::new, SwiGluFeedForward::new, GeluFeedForward::new, TransformerBlock::new);
+    }
+
+    public Kit named(String newName) {
+        return new Kit(newName, config, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, block);
+    }
+
+    /** The same parts in a model shaped by {@code c}. */
+    public Kit withConfig(ModelConfig c) {
+        return new Kit(name, c, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, block);
+    }
+
+    public Kit withLayerNorm(LayerNormFactory f) {
+        return new Kit(name, config, f, rmsNorm, rotary, attention, swiGlu, gelu, block);
+    }
+
+    public Kit withRmsNorm(RmsNormFactory f) {
+        return new Kit(name, config, layerNorm, f, rotary, attention, swiGlu, gelu, block);
+    }
+
+    public Kit withRotary(RotaryFactory f) {
+        return new Kit(name, config, layerNorm, rmsNorm, f, attention, swiGlu, gelu, block);
+    }
+
+    public Kit withAttention(AttentionFactory f) {
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, f, swiGlu, gelu, block);
+    }
+
+    public Kit withSwiGlu(SwiGluFactory f) {
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, f, gelu, block);
+    }
+
+    public Kit withGelu(GeluFactory f) {
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, swiGlu, f, block);
+    }
+
+    public Kit withBlock(BlockFactory f) {
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, f);
+    }
+
+    // Builders: a part from named parameters, as ModelConfig names them.
+
+    /** The norm whose {@code weight} (and {@code bias}, for LayerNorm) are in {@code p}. */
+    public Norm norm(Parameters p, ModelConfig c) {
+        return c.norm() == ModelConfig.NormKind.RMS_NORM ? rmsNorm.make(p.get("weight"), 1e-6)
+                : layerNorm.make(p.get("weight"), p.get("bias"), 1e-5);
+    }
+
+    /** The rotary embedding for c's head size, or null when c has no RoPE. */
+    public Rotary rotary(ModelConfig c) {
+        return c.rope() ? rotary.make(c.headSize(), 10_000) : null;
+    }
+
+    /** Attention from {@code q_proj}, {@code k_proj}, {@code v_proj}, {@code o_proj} in {@code p}. */
+    public SelfAttention attention(Parameters p, ModelConfig c) {
+        return attention.make(Linear.from(p.under("q_proj")), Linear.from(p.under("k_proj")),
+                Linear.from(p.under("v_proj")), Linear.from(p.under("o_proj")), c.heads(), c.kvHeads(), rotary(c));
+    }
+
+    /** The feed-forward sublayer from {@code gate_proj/up_proj/down_proj} or {@code fc1/fc2} in {@code p}. */
+    public FeedForward feedForward(Parameters p, ModelConfig c) {
+        return c.feedForward() == ModelConfig.FeedForwardKind.SWIGLU
+                ? swiGlu.make(Linear.from(p.under("gate_proj")), Linear.from(p.under("up_proj")),
+                        Linear.from(p.under("down_proj")))
+                : gelu.make(Linear.from(p.under("fc1")), Linear.from(p.under("fc2")));
+    }
+
+    /** One block from its parameters (named without the {@code layers.i.} prefix). */
+    public Block block(Parameters p, ModelConfig c) {
+        return block.make(c.placement(), norm(p.under("input_layernorm"), c), attention(p.under("self_attn"), c),
+                norm(p.under("post_attention_layernorm"), c), feedForward(p.under("mlp"), c));
+    }
+
+    /** One block of this kit's model, with parameters drawn from {@code seeded}. */
+    public Block randomBlock(dev.dojo.tensor.Seeded seeded) {
+        return block(config.layerParameters(seeded, ""), config);
+    }
+
+    /** The whole tiny model from {@link ModelConfig#randomParameters}-named parameters. */
+    public TinyDecoder decoder(Parameters p, ModelConfig c) {
+        List<Block> blocks = new ArrayList<>();
+        for (int i = 0; i < c.layers(); i++) {
+            blocks.add(block(p.under("layers." + i), c));
+        }
+        return new TinyDecoder(p.get("embed_tokens.weight"), blocks, norm(p.under("norm"), c),
+                Linear.from(p.under("lm_head")));
+    }
+}
