@@ -1,6 +1,10 @@
 package dev.dojo.probes;
 
 import ai.djl.ndarray.NDArray;
+import dev.dojo.reference.Block;
+import dev.dojo.kit.ModelConfig;
+import dev.dojo.kit.Kit;
+import ai.djl.ndarray.NDManager;
 import dev.dojo.assertions.Comparison;
 import dev.dojo.assertions.Tolerance;
 import dev.dojo.reference.AttentionMask;
@@ -14,11 +18,30 @@ import java.util.function.BiFunction;
  * the layer twice, with the pads' content redrawn, and compares the real tokens' outputs.
  * Needs no reference implementation.
  */
-public final class PaddingIndependence {
+public final class PaddingIndependence implements Probe {
     public static final String NAME = "padding independence";
     private static final Tolerance TOLERANCE = Tolerance.of(1e-6, 1e-5);
 
-    private PaddingIndependence() {}
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String property() {
+        return "changing what the pad tokens hold leaves every real token's output unchanged";
+    }
+
+    /** Runs a block of the kit without a causal mask: with one, right padding is invisible to real tokens. */
+    @Override
+    public ProbeResult check(Kit kit, NDManager manager, long seed) {
+        ModelConfig c = kit.config();
+        Seeded seeded = Seeded.of(manager, seed);
+        Block block = kit.randomBlock(seeded);
+        NDArray x = seeded.normal("padding-independence.x", 1, 3, 6, c.width());
+        NDArray padding = seeded.rightPadding(6, 6, 3, 4);
+        return check(block::forward, x, padding, false, seeded);
+    }
 
     /** x: (B, T, C); padding: (B, T), 1 for tokens and 0 for pads. */
     public static ProbeResult check(BiFunction<NDArray, AttentionMask, NDArray> layer, NDArray x, NDArray padding,

@@ -1,6 +1,9 @@
 package dev.dojo.probes;
 
 import ai.djl.ndarray.NDArray;
+import dev.dojo.reference.Rotary;
+import dev.dojo.kit.Kit;
+import ai.djl.ndarray.NDManager;
 import dev.dojo.assertions.Comparison;
 import dev.dojo.assertions.Tolerance;
 import dev.dojo.tensor.Seeded;
@@ -12,11 +15,28 @@ import java.util.function.BiFunction;
  * Position zero: RoPE rotates position p by angles p·θᵢ, so at position 0 every angle is 0 and
  * the embedding is the identity. Needs no reference implementation.
  */
-public final class PositionZero {
+public final class PositionZero implements Probe {
     public static final String NAME = "position zero";
     private static final Tolerance TOLERANCE = Tolerance.of(1e-6, 1e-5);
 
-    private PositionZero() {}
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String property() {
+        return "RoPE at position 0 leaves its input unchanged";
+    }
+
+    @Override
+    public ProbeResult check(Kit kit, NDManager manager, long seed) {
+        Rotary rope = kit.rotary(kit.config());
+        if (rope == null) {
+            return ProbeResult.notApplicable(NAME, property(), "the model has no RoPE");
+        }
+        return check(rope::apply, Seeded.of(manager, seed), 2, kit.config().heads(), rope.headSize());
+    }
 
     /** {@code rope} takes x: (B, H, T, D) and a position offset; the probe applies it to one token at offset 0. */
     public static ProbeResult check(BiFunction<NDArray, Long, NDArray> rope, Seeded seeded, long batch, long heads,

@@ -1,6 +1,9 @@
 package dev.dojo.probes;
 
 import ai.djl.ndarray.NDArray;
+import dev.dojo.reference.Rotary;
+import dev.dojo.kit.Kit;
+import ai.djl.ndarray.NDManager;
 import dev.dojo.assertions.Comparison;
 import dev.dojo.assertions.Tolerance;
 import dev.dojo.tensor.Seeded;
@@ -14,11 +17,28 @@ import java.util.function.BiFunction;
  * Blind spot: a bug that shifts every position by the same amount (counting from 1, say) keeps
  * relative positions and passes this probe; {@link PositionZero} sees it.
  */
-public final class RelativePosition {
+public final class RelativePosition implements Probe {
     public static final String NAME = "relative position";
     private static final Tolerance TOLERANCE = Tolerance.of(1e-4, 1e-4);
 
-    private RelativePosition() {}
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String property() {
+        return "shifting every position by the same amount leaves every RoPE attention score unchanged";
+    }
+
+    @Override
+    public ProbeResult check(Kit kit, NDManager manager, long seed) {
+        Rotary rope = kit.rotary(kit.config());
+        if (rope == null) {
+            return ProbeResult.notApplicable(NAME, property(), "the model has no RoPE");
+        }
+        return check(rope::apply, Seeded.of(manager, seed), 2, kit.config().heads(), 6, rope.headSize(), 5);
+    }
 
     /** Scores of rotated q and k: (B, H, T, D) at offset 0 and at offset {@code shift}. */
     public static ProbeResult check(BiFunction<NDArray, Long, NDArray> rope, Seeded seeded, long batch, long heads,

@@ -1,6 +1,13 @@
 package dev.dojo.probes;
 
 import ai.djl.ndarray.NDArray;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import dev.dojo.reference.TransformerBlock;
+import dev.dojo.reference.Parameters;
+import dev.dojo.kit.ModelConfig;
+import dev.dojo.kit.Kit;
+import ai.djl.ndarray.NDManager;
 import dev.dojo.assertions.Comparison;
 import dev.dojo.assertions.Tolerance;
 import dev.dojo.reference.AttentionMask;
@@ -15,11 +22,41 @@ import java.util.List;
  * so a pre-norm block returns its input and a post-norm block returns norm2(norm1(x)).
  * Needs no reference implementation.
  */
-public final class ResidualIdentity {
+public final class ResidualIdentity implements Probe {
     public static final String NAME = "residual identity";
     private static final Tolerance TOLERANCE = Tolerance.of(1e-6, 1e-5);
 
-    private ResidualIdentity() {}
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String property() {
+        return "with its sublayers' output projections zeroed, a pre-norm block returns its input and a post-norm"
+                + " block returns norm2(norm1(x))";
+    }
+
+    @Override
+    public ProbeResult check(Kit kit, NDManager manager, long seed) {
+        ModelConfig c = kit.config();
+        Seeded seeded = Seeded.of(manager, seed);
+        Parameters p = zeroOutputs(c.layerParameters(seeded, ""));
+        Block zeroed = kit.block(p, c);
+        if (c.placement() == TransformerBlock.Placement.PRE_NORM) {
+            return preNorm(zeroed, seeded, 2, 6, c.width());
+        }
+        return postNorm(zeroed, kit.norm(p.under("input_layernorm"), c), kit.norm(p.under("post_attention_layernorm"), c),
+                seeded, 2, 6, c.width());
+    }
+
+    /** The same parameters with the attention's and the feed-forward's output projections set to zero. */
+    static Parameters zeroOutputs(Parameters p) {
+        Map<String, NDArray> zeroed = new LinkedHashMap<>();
+        p.byName().forEach((name, value) -> zeroed.put(name, name.startsWith("self_attn.o_proj.")
+                || name.startsWith("mlp.down_proj.") || name.startsWith("mlp.fc2.") ? value.zerosLike() : value));
+        return new Parameters(zeroed);
+    }
 
     /** {@code zeroed} is the block under test built with zeroed sublayer outputs; x is drawn from {@code seeded}. */
     public static ProbeResult preNorm(Block zeroed, Seeded seeded, long batch, long tokens, long width) {
