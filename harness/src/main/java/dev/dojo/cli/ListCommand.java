@@ -1,0 +1,59 @@
+package dev.dojo.cli;
+
+import dev.dojo.kata.Kata;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "list", description = "The catalogue: difficulty, topics, time box and your status.")
+final class ListCommand implements Callable<Integer> {
+    @ParentCommand
+    Dojo dojo;
+
+    @Override
+    public Integer call() {
+        Terminal t = dojo.terminal;
+        Progress progress = dojo.workspace.progress();
+        warn(t, progress);
+        List<Kata> katas = dojo.workspace.katas();
+        int slugWidth = Math.max(4, katas.stream().mapToInt(k -> k.slug().length()).max().orElse(0));
+        int titleWidth = Math.max(5, katas.stream().mapToInt(k -> k.title().length()).max().orElse(0));
+        int topicsWidth = Math.max(6, katas.stream().mapToInt(k -> String.join(", ", k.topics()).length()).max().orElse(0));
+        String format = "%-" + slugWidth + "s  %-" + titleWidth + "s  %-10s  %-8s  %-" + topicsWidth + "s  %s%n";
+        t.out().printf(Locale.ROOT, format, "kata", "title", "difficulty", "time box", "topics", "status");
+        for (Kata k : katas) {
+            Progress.Entry e = progress.entries().get(k.slug());
+            t.out().printf(Locale.ROOT, format, k.slug(), k.title(), stars(k.difficulty()), k.timebox(),
+                    String.join(", ", k.topics()), status(e));
+        }
+        return 0;
+    }
+
+    static String status(Progress.Entry e) {
+        if (e == null) {
+            return Progress.Status.NOT_STARTED.words;
+        }
+        return e.status() == Progress.Status.SOLVED ? "solved in " + clock(Duration.ofSeconds(e.solvedInSeconds))
+                : e.status().words;
+    }
+
+    static String stars(int difficulty) {
+        return "★".repeat(difficulty) + "☆".repeat(5 - difficulty);
+    }
+
+    static String clock(Duration d) {
+        long s = d.toSeconds();
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    static void warn(Terminal t, Progress progress) {
+        if (progress.warning() != null) {
+            t.err().println("dojo: " + progress.warning());
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.dojo.cli;
+
+import dev.dojo.kata.KataTests;
+
+/** Prints test outcomes the way a learner reads them: a mark, the test's words, then the evidence. */
+final class OutcomePrinter {
+    private final Terminal terminal;
+    private final java.time.Duration timeout;
+
+    OutcomePrinter(Terminal terminal, java.time.Duration timeout) {
+        this.terminal = terminal;
+        this.timeout = timeout;
+    }
+
+    void print(KataTests.Outcome outcome) {
+        String name = outcome.displayName();
+        switch (outcome.status()) {
+            case PASSED -> terminal.out().println("  " + terminal.green("✓") + " " + name);
+            case SKIPPED -> terminal.out().println("  - " + name + terminal.dim(" (skipped: " + outcome.message() + ")"));
+            case TIMED_OUT -> terminal.out().println("  " + terminal.red("✗") + " " + name + "\n      "
+                    + terminal.yellow("did not finish within " + timeout.toSeconds() + " s (" + outcome.id()
+                    + "): is there an endless loop?"));
+            case FAILED_BY_ERROR -> terminal.out().println("  " + terminal.red("✗") + " " + name + "\n"
+                    + ("threw " + outcome.message() + "\n" + where(outcome.failure())).indent(6).stripTrailing());
+            case FAILED_BY_ASSERTION -> terminal.out().println("  " + terminal.red("✗") + " " + name + "\n"
+                    + outcome.message().indent(6).stripTrailing());
+        }
+    }
+
+    void summary(KataRunner.Verdict verdict) {
+        if (!verdict.compiled()) {
+            terminal.out().println(terminal.red("does not compile:"));
+            terminal.out().println(verdict.compileErrors().indent(2).stripTrailing());
+            return;
+        }
+        String line = verdict.passed() + " passed, " + verdict.failed() + " failed";
+        terminal.out().println(verdict.allPassed() ? terminal.green(line) : terminal.red(line));
+    }
+
+    /** The first stack frames in kata code, so an exception points at the learner's line. */
+    private static String where(Throwable failure) {
+        if (failure == null) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder();
+        int shown = 0;
+        for (StackTraceElement frame : failure.getStackTrace()) {
+            if (frame.getClassName().startsWith("dev.dojo.katas.") && shown < 3) {
+                s.append("at ").append(frame).append('\n');
+                shown++;
+            }
+        }
+        return s.toString().stripTrailing();
+    }
+}

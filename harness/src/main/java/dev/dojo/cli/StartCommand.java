@@ -1,0 +1,53 @@
+package dev.dojo.cli;
+
+import dev.dojo.kata.Kata;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+@Command(name = "start", description = "Show a kata's briefing and the files to open; starts its clock.")
+final class StartCommand implements Callable<Integer> {
+    @ParentCommand
+    Dojo dojo;
+
+    @Parameters(paramLabel = "<slug>", description = "the kata, as ./kata list names it")
+    String slug;
+
+    @Override
+    public Integer call() {
+        Kata kata = dojo.workspace.kata(slug);
+        Terminal t = dojo.terminal;
+        Progress progress = dojo.workspace.progress();
+        ListCommand.warn(t, progress);
+        Briefing briefing = Briefing.read(kata.kataDir().resolve("README.md"));
+        t.out().println(briefing.text());
+        t.out().println();
+        t.out().println(t.bold("Open:"));
+        for (Path source : sources(kata.kataDir().resolve("src/main/java"))) {
+            t.out().println("  " + dojo.workspace.root().relativize(source));
+        }
+        t.out().println(t.bold("Run:"));
+        t.out().println("  ./kata watch " + slug + "     re-runs the tests on every save");
+        t.out().println("  ./kata test " + slug + "      runs them once");
+        t.out().println("  ./kata hint " + slug + "      when you are stuck (" + briefing.hints().size() + " hints)");
+        progress.started(slug, Instant.now());
+        t.out().println(t.dim("The clock is running: time box " + kata.timebox() + "."));
+        return 0;
+    }
+
+    static java.util.List<Path> sources(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.dojo.cli;
+
+import dev.dojo.kata.Kata;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The checkout the CLI works in: its katas, and the learner's state under .dojo/. */
+record Workspace(Path root) {
+
+    /** The root named by -Ddojo.root (the launcher sets it), else the working folder. */
+    static Workspace fromSystem() {
+        return new Workspace(Path.of(System.getProperty("dojo.root", ".")).toAbsolutePath().normalize());
+    }
+
+    List<Kata> katas() {
+        return Kata.all(root);
+    }
+
+    /** The kata called {@code slug}; an error listing the known ones if there is none. */
+    Kata kata(String slug) {
+        List<String> slugs = Kata.slugs(root);
+        if (!slugs.contains(slug) || !Files.isRegularFile(root.resolve("katas").resolve(slug).resolve("kata.json"))) {
+            throw new UserError("unknown kata '" + slug + "'. Known katas: " + String.join(", ", slugs));
+        }
+        return Kata.read(root, slug);
+    }
+
+    Path dojo() {
+        return root.resolve(".dojo");
+    }
+
+    Progress progress() {
+        return new Progress(dojo().resolve("progress.json"));
+    }
+}
