@@ -1,0 +1,286 @@
+package dev.dojo.cli;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The CLI run in-process on a copy of one catalogue kata (prenorm-residual), so nothing here
+ * touches the checkout. Each command, and each wrong input, with captured output.
+ */
+class DojoCliTest {
+    private static final Path REPO = Path.of(System.getProperty("dojo.root", "..")).toAbsolutePath().normalize();
+    private static final String SLUG = "prenorm-residual";
+    private static final String COMPONENT = "src/main/java/dev/dojo/katas/prenorm/PreNormBlock.java";
+
+    @TempDir
+    Path root;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void copyKata() throws IOException {
+        copy(REPO.resolve("katas").resolve(SLUG), root.resolve("katas").resolve(SLUG));
+        copy(REPO.resolve("solutions").resolve(SLUG), root.resolve("solutions").resolve(SLUG));
+    }
+
+    private int kata(String... args) {
+        return kataWithInput("", args);
+    }
+
+    private int kataWithInput(String input, String... args) {
+        out.reset();
+        err.reset();
+        Terminal terminal = new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        return Dojo.commandLine(new Workspace(root), terminal,
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8))).execute(args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path component() {
+        return root.resolve("katas").resolve(SLUG).resolve(COMPONENT);
+    }
+
+    private void solve() throws IOException {
+        Files.copy(root.resolve("solutions").resolve(SLUG).resolve(COMPONENT), component(),
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    @DisplayName("list shows each kata with its difficulty, time box and status")
+    void listShowsTheCatalogue() {
+        assertThat(kata("list")).isZero();
+        assertThat(out()).contains("prenorm-residual", "The block that forgot its input", "★★☆☆☆", "15 min",
+                "not started");
+    }
+
+    @Test
+    @DisplayName("an unknown command gets a one-line error and exit 2, no stack trace")
+    void unknownCommand() {
+        assertThat(kata("frobnicate")).isEqualTo(2);
+        assertThat(err()).contains("dojo: Unmatched argument", "'frobnicate'").doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    @DisplayName("an unknown kata gets the list of known ones and exit 2")
+    void unknownKata() {
+        assertThat(kata("test", "rope-of-by-one")).isEqualTo(2);
+        assertThat(err()).isEqualTo("dojo: unknown kata 'rope-of-by-one'. Known katas: prenorm-residual\n");
+    }
+
+    @Test
+    @DisplayName("test on the broken kata fails with exit 1 and shows the divergence and the failing probe")
+    void testFailsOnTheBrokenKata() {
+        assertThat(kata("test", SLUG)).isEqualTo(1);
+        assertThat(out()).contains("✗ agrees with torch.nn.TransformerEncoderLayer", "diverges from",
+                "probe 'residual identity' fails", "✓ computes each sample", "2 passed, 3 failed",
+                "Stuck? ./kata hint prenorm-residual");
+    }
+
+    @Test
+    @DisplayName("test on the fixed kata passes with exit 0 and marks it solved")
+    void testPassesWhenFixed() throws IOException {
+        solve();
+        assertThat(kata("test", SLUG)).isZero();
+        assertThat(out()).contains("5 passed, 0 failed");
+        assertThat(kata("progress")).isZero();
+        assertThat(out()).contains("solved in", "1 of 1 solved");
+    }
+
+    @Test
+    @DisplayName("interview mode shows a timer and no hint suggestion")
+    void interviewMode() {
+        assertThat(kata("test", SLUG, "--interview")).isEqualTo(1);
+        assertThat(out()).contains("⏱ ").doesNotContain("Stuck?");
+    }
+
+    @Test
+    @DisplayName("a kata edited so that it does not compile is shown as a compile error with its line")
+    void compileError() throws IOException {
+        Files.writeString(component(), Files.readString(component()).replace("return x.add(", "return x.plus("));
+        assertThat(kata("test", SLUG)).isEqualTo(1);
+        assertThat(out()).contains("does not compile:", "PreNormBlock.java:33:", "cannot find symbol");
+    }
+
+    @Test
+    @DisplayName("hints come one at a time, are remembered, and a wrong number is a clear error")
+    void hints() {
+        assertThat(kata("hint", SLUG)).isZero();
+        assertThat(out()).startsWith("Hint 1 of 3");
+        assertThat(kata("hint", SLUG)).isZero();
+        assertThat(out()).startsWith("Hint 2 of 3");
+        assertThat(kata("hint", SLUG, "1")).isZero();
+        assertThat(out()).startsWith("Hint 1 of 3");
+        assertThat(kata("hint", SLUG)).isZero();
+        assertThat(out()).startsWith("Hint 3 of 3");
+        assertThat(kata("hint", SLUG)).isZero();
+        assertThat(out()).startsWith("Hint 3 of 3").contains("that was the last hint");
+        assertThat(kata("hint", SLUG, "4")).isEqualTo(2);
+        assertThat(err()).isEqualTo("dojo: kata prenorm-residual has hints 1 to 3, not 4\n");
+        assertThat(kata("progress")).isZero();
+        assertThat(out()).containsPattern("prenorm-residual\\s+in progress\\s+3");
+    }
+
+    @Test
+    @DisplayName("start prints the briefing without its hints, the files to open, and starts the clock")
+    void start() {
+        assertThat(kata("start", SLUG)).isZero();
+        assertThat(out()).contains("## The report", "katas/prenorm-residual/" + COMPONENT, "./kata watch prenorm-residual")
+                .doesNotContain("Hint 1");
+        assertThat(kata("list")).isZero();
+        assertThat(out()).contains("in progress");
+    }
+
+    @Test
+    @DisplayName("solution asks first; no shows nothing, yes shows the diff and the explanation")
+    void solution() {
+        assertThat(kataWithInput("n\n", "solution", SLUG)).isZero();
+        assertThat(out()).contains("[y/N]", "Not shown.").doesNotContain("@@");
+        assertThat(kataWithInput("y\n", "solution", SLUG)).isZero();
+        assertThat(out()).contains("@@ -27,", "-        x = attentionNorm.forward(x);",
+                "+        NDArray h = attentionNorm.forward(x);", "# Solution: The block that forgot its input");
+    }
+
+    @Test
+    @DisplayName("a corrupt progress file is kept aside, never lost, and progress starts afresh")
+    void corruptProgress() throws IOException {
+        Files.createDirectories(root.resolve(".dojo"));
+        Files.writeString(root.resolve(".dojo/progress.json"), "{ not json");
+        assertThat(kata("list")).isZero();
+        assertThat(err()).contains("was not valid progress", "kept it as progress.json.corrupt-");
+        try (Stream<Path> files = Files.list(root.resolve(".dojo"))) {
+            List<Path> aside = files.filter(p -> p.getFileName().toString().startsWith("progress.json.corrupt-")).toList();
+            assertThat(aside).hasSize(1);
+            assertThat(Files.readString(aside.get(0))).isEqualTo("{ not json");
+        }
+    }
+
+    @Test
+    @DisplayName("progress is written whole: valid JSON and no temporary files left behind")
+    void progressIsWrittenAtomically() throws IOException {
+        assertThat(kata("hint", SLUG)).isZero();
+        try (Stream<Path> files = Files.list(root.resolve(".dojo"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("progress.json");
+        }
+        assertThat(Files.readString(root.resolve(".dojo/progress.json"))).contains("\"prenorm-residual\"", "\"hints\": 1");
+    }
+
+    @Test
+    @DisplayName("reset restores the shipped source and keeps the learner's version under .dojo/backups")
+    void reset() throws Exception {
+        git("init", "-q");
+        git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", "-A");
+        git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "catalogue");
+        String shipped = Files.readString(component());
+        Files.writeString(component(), shipped + "// my attempt\n");
+
+        assertThat(kata("reset", SLUG)).isZero();
+
+        assertThat(Files.readString(component())).isEqualTo(shipped);
+        try (Stream<Path> walk = Files.walk(root.resolve(".dojo/backups"))) {
+            List<Path> saved = walk.filter(p -> p.toString().endsWith("PreNormBlock.java")).toList();
+            assertThat(saved).hasSize(1);
+            assertThat(Files.readString(saved.get(0))).endsWith("// my attempt\n");
+        }
+        assertThat(kata("reset", SLUG)).isZero();
+        assertThat(out()).contains("already as shipped");
+    }
+
+    @Test
+    @DisplayName("reset outside a git checkout refuses clearly and changes nothing")
+    void resetWithoutGit() throws IOException {
+        String edited = Files.readString(component()) + "// mine\n";
+        Files.writeString(component(), edited);
+        assertThat(kata("reset", SLUG)).isEqualTo(2);
+        assertThat(err()).contains("cannot find the shipped version");
+        assertThat(Files.readString(component())).isEqualTo(edited);
+    }
+
+    @Test
+    @DisplayName("verify checks the kata both ways and prints its row")
+    void verify() {
+        assertThat(kata("verify")).isZero();
+        assertThat(out()).contains("prenorm-residual", "✓ broken fails 3/5", "✓ solution passes 5/5", "1 katas valid");
+    }
+
+    @Test
+    @DisplayName("watch reruns the tests after a save and reports the new verdict")
+    void watch() throws Exception {
+        Thread watcher = new Thread(() -> kata("watch", SLUG, "--runs", "2"));
+        watcher.start();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!out().contains("waiting for a save") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        solve();
+        watcher.join(120_000);
+        assertThat(watcher.isAlive()).isFalse();
+        assertThat(out()).contains("2 passed, 3 failed", "5 passed, 0 failed", "ms after save", "All green.");
+    }
+
+    @Test
+    @DisplayName("a learner's endless loop ends in a timeout that names the test, and ./kata exits")
+    void endlessLoop() throws Exception {
+        Files.writeString(component(), Files.readString(component())
+                .replace("return x.add(feedForward.forward(h));", "while (h != null) { x.getShape(); }\n        return x;"));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Ddojo.root=" + root, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "test", SLUG, "--timeout", "2").redirectErrorStream(true).start();
+        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!ended) {
+            p.destroyForcibly();
+        }
+        assertThat(ended).as("./kata test ended").isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(output).contains("did not finish within 2 s (PreNormBlockTest#", "endless loop");
+    }
+
+    private void git(String... args) throws Exception {
+        String[] command = new String[args.length + 3];
+        command[0] = "git";
+        command[1] = "-C";
+        command[2] = root.toString();
+        System.arraycopy(args, 0, command, 3, args.length);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).as("git %s", String.join(" ", args)).isZero();
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path source : walk.filter(p -> !p.toString().contains("/target")).toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+}
