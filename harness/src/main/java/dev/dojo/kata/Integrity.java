@@ -110,8 +110,8 @@ public final class Integrity {
         double solutionMost = 0;
         try (NDManager manager = Engines.newManager()) {
             for (long seed = 1; seed <= SEEDS; seed++) {
-                double b = ratio(broken, goldenCase, manager, seed, problems);
-                double s = ratio(fixed, goldenCase, manager, seed, problems);
+                double b = ratio(broken, "the broken source", goldenCase, manager, seed, problems);
+                double s = ratio(fixed, "the solution", goldenCase, manager, seed, problems);
                 if (b < BROKEN_AT_LEAST) {
                     problems.add(String.format(Locale.ROOT, "seed %d: the broken source is only %.3g tolerances from"
                             + " the reference; it must be at least %.0f", seed, b, BROKEN_AT_LEAST));
@@ -122,6 +122,9 @@ public final class Integrity {
                 }
                 brokenLeast = Math.min(brokenLeast, b);
                 solutionMost = Math.max(solutionMost, s);
+                if (Double.isNaN(b) || Double.isNaN(s)) {
+                    break; // the golden case cannot run: one problem says why, not one per seed
+                }
             }
         }
         return new Report(slug, brokenOutcomes, fixedOutcomes, changed, brokenLeast, solutionMost, List.copyOf(problems));
@@ -133,7 +136,8 @@ public final class Integrity {
                 Side.maven(kata.kataDir()), Side.maven(kata.solutionDir()));
     }
 
-    private static double ratio(Side side, String goldenCase, NDManager manager, long seed, List<String> problems) {
+    private static double ratio(Side side, String sideName, String goldenCase, NDManager manager, long seed,
+                                List<String> problems) {
         try (URLClassLoader loader = new URLClassLoader(side.classpath().stream().map(Integrity::url)
                 .toArray(java.net.URL[]::new), Integrity.class.getClassLoader());
              NDManager scope = manager.newSubManager()) {
@@ -141,6 +145,11 @@ public final class Integrity {
             return golden.compare(scope, seed).worstRatio();
         } catch (ReflectiveOperationException | ClassCastException e) {
             problems.add("golden case " + goldenCase + " cannot be made: " + e);
+            return Double.NaN;
+        } catch (RuntimeException | LinkageError e) {
+            String firstLine = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            problems.add("golden case " + goldenCase + " fails on " + sideName + " at seed " + seed + ": "
+                    + e.getClass().getSimpleName() + ": " + firstLine);
             return Double.NaN;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -41,16 +41,18 @@ public record Kata(
             throw new IllegalArgumentException(file + " is not valid JSON: " + e.getMessage(), e);
         }
         require(json != null, file, "is empty");
+        require(json.slug() != null, file, "has no slug");
         require(slug.equals(json.slug()), file, "names slug '" + json.slug() + "' but lives in katas/" + slug);
         require(json.title() != null, file, "has no title");
         require(json.difficulty() != null && json.difficulty() >= 1 && json.difficulty() <= 5, file,
                 "needs a difficulty from 1 to 5, got " + json.difficulty());
         require(json.topics() != null && !json.topics().isEmpty(), file, "has no topics");
+        require(!json.topics().contains(null), file, "has a null among its topics");
         require(json.timebox() != null, file, "has no timebox");
         require(json.triggering() != null && !json.triggering().isEmpty(), file, "declares no triggering tests");
         require(json.golden() != null, file, "names no golden case class");
         for (String test : json.triggering()) {
-            require(test.contains("#"), file, "triggering test '" + test + "' must read Class#method");
+            require(test != null && test.contains("#"), file, "triggering test '" + test + "' must read Class#method");
         }
         return new Kata(slug, json.title(), json.difficulty(), List.copyOf(json.topics()), json.timebox(),
                 List.copyOf(json.triggering()), json.golden(), root);

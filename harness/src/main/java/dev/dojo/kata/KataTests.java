@@ -3,7 +3,6 @@ package dev.dojo.kata;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.support.descriptor.MethodSource;
-import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
@@ -24,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -47,7 +47,8 @@ public final class KataTests {
     /**
      * Runs every test class under {@code testClasses}, with {@code classpath} (which must include
      * {@code testClasses}) loaded in a fresh class loader over the harness. Each test gets
-     * {@code timeout}; {@code listener} hears each outcome as it happens.
+     * {@code timeout}, after which it is {@link Status#TIMED_OUT} and left behind on a daemon
+     * thread; {@code listener} hears each outcome as it happens.
      */
     public static List<Outcome> run(List<Path> classpath, Path testClasses, Duration timeout, Consumer<Outcome> listener) {
         for (Path entry : classpath) {
@@ -56,17 +57,14 @@ public final class KataTests {
             }
         }
         List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
-        ClassLoader previous = Thread.currentThread().getContextClassLoader();
         try (URLClassLoader loader = new URLClassLoader(urls(classpath), KataTests.class.getClassLoader())) {
-            Thread.currentThread().setContextClassLoader(loader);
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                     .selectors(DiscoverySelectors.selectClasspathRoots(Set.of(testClasses)))
                     .configurationParameter("junit.jupiter.execution.timeout.default", timeout.toMillis() + " ms")
                     .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD")
                     .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "false")
                     .build();
-            Launcher launcher = LauncherFactory.create();
-            launcher.execute(request, new TestExecutionListener() {
+            TestExecutionListener recorder = new TestExecutionListener() {
                 @Override
                 public void executionSkipped(TestIdentifier test, String reason) {
                     if (test.isTest()) {
@@ -86,11 +84,25 @@ public final class KataTests {
                     outcomes.add(outcome);
                     listener.accept(outcome);
                 }
-            });
+            };
+            // JUnit runs each timed test in a thread that inherits this thread's daemon status and
+            // abandons it at the timeout; a daemon runner keeps a learner's endless loop from
+            // keeping the JVM alive after the verdict.
+            AtomicReference<Throwable> crash = new AtomicReference<>();
+            Thread runner = new Thread(() -> LauncherFactory.create().execute(request, recorder), "kata-tests");
+            runner.setDaemon(true);
+            runner.setContextClassLoader(loader);
+            runner.setUncaughtExceptionHandler((thread, e) -> crash.set(e));
+            runner.start();
+            runner.join();
+            if (crash.get() != null) {
+                throw new IllegalStateException("the test run of " + testClasses + " failed: " + crash.get(), crash.get());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            Thread.currentThread().setContextClassLoader(previous);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running the tests in " + testClasses, e);
         }
         return List.copyOf(outcomes);
     }

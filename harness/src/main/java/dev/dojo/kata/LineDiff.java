@@ -11,7 +11,10 @@ public final class LineDiff {
 
     private LineDiff() {}
 
-    /** The lines of {@code before} and {@code after}, each marked kept, removed or added. */
+    /**
+     * The lines of {@code before} and {@code after}, each marked kept, removed or added; within a
+     * change the removed lines come first, as in a unified diff.
+     */
     public static List<Line> diff(List<String> before, List<String> after) {
         int n = before.size();
         int m = after.size();
@@ -29,10 +32,10 @@ public final class LineDiff {
             if (i < n && j < m && before.get(i).equals(after.get(j))) {
                 lines.add(new Line(' ', before.get(i++)));
                 j++;
-            } else if (j < m && (i == n || common[i][j + 1] >= common[i + 1][j])) {
-                lines.add(new Line('+', after.get(j++)));
-            } else {
+            } else if (i < n && (j == m || common[i + 1][j] >= common[i][j + 1])) {
                 lines.add(new Line('-', before.get(i++)));
+            } else {
+                lines.add(new Line('+', after.get(j++)));
             }
         }
         return lines;
