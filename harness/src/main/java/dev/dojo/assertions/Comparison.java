@@ -92,34 +92,25 @@ public record Comparison(
         return actual.length;
     }
 
-    /** The flat index of the greatest |Δ| (which need not be the worst against the tolerance), or -1 if empty. */
-    public int largest() {
-        int largest = -1;
-        double difference = -1;
-        for (int i = 0; i < actual.length; i++) {
-            double d = Math.abs(actual[i] - expected[i]);
-            if (d > difference) {
-                largest = i;
-                difference = d;
-            }
-        }
-        return largest;
-    }
-
-    /** The greatest |Δ|. */
-    public double largestDifference() {
-        int at = largest();
-        return at < 0 ? 0 : Math.abs(actual[at] - expected[at]);
+    /** |Δ| at the worst element. */
+    public double worstDifference() {
+        return worst < 0 ? 0 : Math.abs((double) actual[worst] - expected[worst]);
     }
 
     /**
      * The smallest absolute tolerance that would pass, keeping the relative one:
-     * max over elements of |Δ| - rel · |expected|.
+     * max over elements of |Δ| - rel · |expected|, nudged up where rounding would leave it short.
      */
     public double passingAbsolute() {
         double needed = 0;
         for (int i = 0; i < actual.length; i++) {
-            needed = Math.max(needed, Math.abs(actual[i] - expected[i]) - tolerance.relative() * Math.abs(expected[i]));
+            double difference = Math.abs((double) actual[i] - expected[i]);
+            double byRelative = tolerance.relative() * Math.abs(expected[i]);
+            double slack = difference - byRelative;
+            while (slack + byRelative < difference) {                  // (a - b) + b can round below a
+                slack = Math.nextUp(slack);
+            }
+            needed = Math.max(needed, slack);
         }
         return needed;
     }

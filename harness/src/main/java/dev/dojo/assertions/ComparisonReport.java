@@ -1,5 +1,8 @@
 package dev.dojo.assertions;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,10 +27,8 @@ public final class ComparisonReport {
         StringBuilder out = new StringBuilder();
         if (!c.sameShape()) {
             out.append(subject).append(" has shape ").append(c.actualShape()).append(" but ").append(reference)
-                    .append(" has shape ").append(c.expectedShape());
-            if (!names.isEmpty() && names.size() == c.expectedShape().dimension()) {
-                out.append(" ").append(names);
-            }
+                    .append(" has shape ").append(c.expectedShape()).append(" (").append(shapeDifference(c, names))
+                    .append(')');
         } else if (!c.sameType()) {
             out.append(subject).append(" has dtype ").append(c.actualType()).append(" but ").append(reference)
                     .append(" has dtype ").append(c.expectedType());
@@ -51,29 +52,53 @@ public final class ComparisonReport {
     }
 
     private static void values(Comparison c, String subject, String reference, List<String> names, StringBuilder out) {
-        int worst = c.largest();
+        int worst = neediest(c);
         double actual = c.actual()[worst];
         double expected = c.expected()[worst];
         out.append(subject).append(" diverges from ").append(reference).append('\n');
-        out.append(String.format(Locale.ROOT, "  mismatched: %d / %d (%.1f%%)   tolerance: %s%n", c.mismatched(),
+        out.append(String.format(Locale.ROOT, "  mismatched: %d / %d (%.1f%%)   tolerance: %s\n", c.mismatched(),
                 c.size(), 100.0 * c.mismatched() / c.size(), c.tolerance()));
-        out.append("  worst: |Δ| = ").append(number(c.largestDifference())).append(" at ").append(at(c, worst, names))
+        out.append("  worst: |Δ| = ").append(number(Math.abs(actual - expected))).append(" at ").append(at(c, worst, names))
                 .append(" (actual ").append(number(actual)).append(", expected ").append(number(expected))
                 .append(", rel ").append(number(Math.abs(actual - expected) / Math.abs(expected))).append(")\n");
-        out.append("  would pass with: abs ").append(number(c.passingAbsolute()));
+        out.append("  would pass with: abs ").append(number(c.passingAbsolute(), RoundingMode.CEILING));
         if (c.tolerance().relative() > 0) {
             out.append(", rel ").append(Tolerance.scientific(c.tolerance().relative()));
         }
-        int localized = Math.max(0, names.size() - 1);
+        List<Integer> localized = new ArrayList<>();
+        for (int axis = 0; axis < names.size() - 1; axis++) {
+            if (c.actualShape().get(axis) > 1) {                  // one index tells nothing about where
+                localized.add(axis);
+            }
+        }
         int width = 0;
-        for (int axis = 0; axis < localized; axis++) {
+        for (int axis : localized) {
             width = Math.max(width, names.get(axis).length());
         }
-        for (int axis = 0; axis < localized; axis++) {
+        for (int axis : localized) {
             Comparison.AxisProfile profile = c.profile(axis);
             out.append("\n  by ").append(pad(names.get(axis) + ":", width + 1)).append(' ')
                     .append(sparkline(profile)).append("  ").append(summary(names.get(axis), profile));
         }
+    }
+
+    /**
+     * The element that needs the most absolute tolerance, max |Δ| - rel · |expected|: the one that sets
+     * "would pass with", always a mismatch. (The largest ratio favours tiny expected values under a
+     * relative tolerance, and would show a |Δ| far below the tolerance printed under it.)
+     */
+    private static int neediest(Comparison c) {
+        int neediest = 0;
+        double most = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < c.actual().length; i++) {
+            double need = Math.abs((double) c.actual()[i] - c.expected()[i])
+                    - c.tolerance().relative() * Math.abs(c.expected()[i]);
+            if (need > most) {
+                neediest = i;
+                most = need;
+            }
+        }
+        return neediest;
     }
 
     /** One character per index: {@value #MATCH} within tolerance, else a bar scaled to the largest |Δ|. */
@@ -103,15 +128,10 @@ public final class ComparisonReport {
         if (isPositionAxis(axis)) {
             StringBuilder s = new StringBuilder();
             int first = diverging.get(0);
-            if (first == 0 && diverging.size() == n) {
-                s.append("every ").append(axis).append(" diverges");
-            } else {
-                s.append(first == 0 ? "diverges from " + axis + " 0" : "matches before " + axis + " " + first
-                        + ", diverges from " + axis + " " + first);
-            }
-            if (diverging.size() < n - first) {
-                s.append("; ").append(n - first - diverging.size()).append(" later ").append(axis).append(" match");
-            }
+            s.append(diverging.size() == n ? all(axis, profile)
+                    : diverging.size() == n - first ? "matches before " + axis + " " + first + ", diverges from "
+                            + axis + " " + first
+                    : scattered(axis, diverging, n));
             String trend = trend(profile, diverging);
             if (!trend.isEmpty()) {
                 s.append("; error ").append(trend).append(" with ").append(axis);
@@ -119,14 +139,13 @@ public final class ComparisonReport {
             return s.toString();
         }
         if (diverging.size() == n) {
-            double low = Double.MAX_VALUE;
-            double high = 0;
-            for (double w : profile.worst()) {
-                low = Math.min(low, w);
-                high = Math.max(high, w);
-            }
-            return high <= 2 * low ? "all " + n + " alike" : "all " + n + " diverge, most at " + axis + " " + argmax(profile.worst());
+            return all(axis, profile);
         }
+        return scattered(axis, diverging, n);
+    }
+
+    /** "diverges at batch 1, 3; matches at 0, 2". */
+    private static String scattered(String axis, List<Integer> diverging, int n) {
         List<Integer> matching = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (!diverging.contains(i)) {
@@ -136,13 +155,37 @@ public final class ComparisonReport {
         return "diverges at " + axis + " " + list(diverging) + "; matches at " + list(matching);
     }
 
+    /** When every index diverges: "all N alike" when the largest |Δ| varies at most twofold, else where it peaks. */
+    private static String all(String axis, Comparison.AxisProfile profile) {
+        int n = profile.worst().length;
+        double low = Double.MAX_VALUE;
+        double high = 0;
+        for (double w : profile.worst()) {
+            low = Math.min(low, w);
+            high = Math.max(high, w);
+        }
+        return high <= 2 * low ? "all " + n + " alike" : "all " + n + " diverge, most at " + axis + " " + argmax(profile.worst());
+    }
+
     private static boolean isPositionAxis(String axis) {
         return axis.equals("pos") || axis.equals("position") || axis.equals("token") || axis.equals("query");
     }
 
-    /** "grows" or "shrinks" when the largest |Δ| follows the index closely (Pearson |r| ≥ 0.9), else "". */
+    /**
+     * "grows" or "shrinks" when the largest |Δ| follows the index closely (Pearson |r| ≥ 0.9) and
+     * changes at least twofold along it, else "": noise on a short, flat profile can correlate by chance.
+     */
     private static String trend(Comparison.AxisProfile profile, List<Integer> diverging) {
         if (diverging.size() < 3) {
+            return "";
+        }
+        double low = Double.MAX_VALUE;
+        double high = 0;
+        for (int i : diverging) {
+            low = Math.min(low, profile.worst()[i]);
+            high = Math.max(high, profile.worst()[i]);
+        }
+        if (high < 2 * low) {
             return "";
         }
         double mx = 0;
@@ -198,6 +241,21 @@ public final class ComparisonReport {
         return s.append(']').toString();
     }
 
+    /** "pos: 5 vs 6" for each axis whose length differs, or "rank 2 vs 3". */
+    private static String shapeDifference(Comparison c, List<String> names) {
+        if (c.actualShape().dimension() != c.expectedShape().dimension()) {
+            return "rank " + c.actualShape().dimension() + " vs " + c.expectedShape().dimension();
+        }
+        StringBuilder s = new StringBuilder();
+        for (int axis = 0; axis < names.size(); axis++) {
+            if (c.actualShape().get(axis) != c.expectedShape().get(axis)) {
+                s.append(s.length() == 0 ? "" : ", ").append(names.get(axis)).append(": ")
+                        .append(c.actualShape().get(axis)).append(" vs ").append(c.expectedShape().get(axis));
+            }
+        }
+        return s.toString();
+    }
+
     static List<String> axisNames(List<String> axes, int rank) {
         List<String> names = new ArrayList<>();
         for (int axis = 0; axis < rank; axis++) {
@@ -210,15 +268,34 @@ public final class ComparisonReport {
         return s.length() >= width ? s : s + " ".repeat(width - s.length());
     }
 
-    /** Three significant digits, plain for 1e-3 ≤ |x| < 1e4, scientific otherwise. */
+    /** Three significant digits, plain for 1e-3 ≤ |x| < 1e4, scientific ("2.5e-5") otherwise. */
     static String number(double x) {
-        if (Double.isNaN(x) || Double.isInfinite(x)) {
-            return Double.toString(x);
+        return number(x, RoundingMode.HALF_EVEN);
+    }
+
+    /** As {@link #number(double)}, rounding the third digit with {@code rounding}. */
+    static String number(double x, RoundingMode rounding) {
+        if (Double.isNaN(x)) {
+            return "NaN";
         }
-        double magnitude = Math.abs(x);
+        if (Double.isInfinite(x)) {
+            return x > 0 ? "∞" : "-∞";
+        }
+        BigDecimal rounded = new BigDecimal(x).round(new MathContext(3, rounding));
+        double magnitude = Math.abs(rounded.doubleValue());
         if (magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e4)) {
-            return String.format(Locale.ROOT, "%.2e", x);
+            return scientific(rounded);
         }
-        return new java.math.BigDecimal(x).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+        return rounded.stripTrailingZeros().toPlainString();
+    }
+
+    /** Mantissa without trailing zeros and an unpadded exponent: 1e-5, 2.5e-5, 1.23e4. */
+    static String scientific(BigDecimal value) {
+        if (value.signum() == 0) {
+            return "0";
+        }
+        BigDecimal stripped = value.stripTrailingZeros();
+        int exponent = stripped.precision() - stripped.scale() - 1;
+        return stripped.movePointLeft(exponent).toPlainString() + "e" + exponent;
     }
 }

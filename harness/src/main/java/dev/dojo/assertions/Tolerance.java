@@ -1,6 +1,7 @@
 package dev.dojo.assertions;
 
-import java.util.Locale;
+import java.math.BigDecimal;
+import java.math.MathContext;
 
 /**
  * How close is close: |actual - expected| ≤ absolute + relative · |expected|, the rule of
@@ -45,7 +46,8 @@ public record Tolerance(double absolute, double relative) {
         return relative == 0 ? "abs " + scientific(absolute) : "abs " + scientific(absolute) + ", rel " + scientific(relative);
     }
 
+    /** The value as written: 1e-5, 2.5e-4 (up to six significant digits, never rounded to one). */
     static String scientific(double value) {
-        return String.format(Locale.ROOT, "%.0e", value);
+        return ComparisonReport.scientific(new BigDecimal(value).round(new MathContext(6)));
     }
 }

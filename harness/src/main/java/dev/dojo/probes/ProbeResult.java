@@ -61,7 +61,7 @@ public record ProbeResult(String probe, String property, Verdict verdict, Compar
         return switch (verdict) {
             case HOLDS -> "✓ " + probe;
             case NOT_APPLICABLE -> "· " + probe + " (not applicable: " + note + ")";
-            case FAILS -> "probe '" + probe + "' fails: " + property + "\n" + (evidence == null
+            case FAILS -> "✗ " + probe + ": " + property + "\n" + (evidence == null
                     ? ("  " + note + (seed == 0 ? "" : "\n  seed: " + seed + " (reruns this exact case)"))
                     : ComparisonReport.render(evidence, subject, demanded, axes, seed).indent(2).stripTrailing());
         };

@@ -97,7 +97,7 @@ class DojoCliTest {
     void testFailsOnTheBrokenKata() {
         assertThat(kata("test", SLUG)).isEqualTo(1);
         assertThat(out()).contains("✗ agrees with torch.nn.TransformerEncoderLayer", "diverges from",
-                "probe 'residual identity' fails", "✓ computes each sample", "2 passed, 3 failed",
+                "✗ residual identity: with its sublayers' output projections zeroed", "✓ computes each sample", "2 passed, 3 failed",
                 "Stuck? ./kata hint prenorm-residual");
     }
 
