@@ -30,6 +30,10 @@ final class KataCompiler {
         }
     }
 
+    /** One compiler and file manager per JVM: the file manager caches the class path's jars, a watch loop's biggest cost. */
+    private static JavaCompiler compiler;
+    private static StandardJavaFileManager files;
+
     private KataCompiler() {}
 
     /** Compiles module/src/main/java then module/src/test/java if any source changed since the last compile. */
@@ -53,14 +57,17 @@ final class KataCompiler {
         }
     }
 
-    private static void compile(List<Path> sources, Path output, String classpath) throws CompileError {
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    private static synchronized void compile(List<Path> sources, Path output, String classpath) throws CompileError {
         if (compiler == null) {
-            throw new CompileError("no Java compiler in " + System.getProperty("java.home")
-                    + ": the dojo needs a JDK 17+, not a JRE");
+            compiler = ToolProvider.getSystemJavaCompiler();
+            if (compiler == null) {
+                throw new CompileError("no Java compiler in " + System.getProperty("java.home")
+                        + ": the dojo needs a JDK 17+, not a JRE");
+            }
+            files = compiler.getStandardFileManager(null, Locale.ROOT, java.nio.charset.StandardCharsets.UTF_8);
         }
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
+        try {
             Files.createDirectories(output);
             List<String> options = List.of("-d", output.toString(), "-classpath", classpath, "--release", "17",
                     "-encoding", "UTF-8", "-proc:none");

@@ -3,6 +3,7 @@ package dev.dojo.kata;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
@@ -42,7 +43,17 @@ public final class KataTests {
         }
     }
 
+    private static Launcher launcher;
+
     private KataTests() {}
+
+    /** One launcher per JVM: finding the test engines is the slow part of making one. */
+    private static synchronized Launcher launcher() {
+        if (launcher == null) {
+            launcher = LauncherFactory.create();
+        }
+        return launcher;
+    }
 
     /**
      * Runs every test class under {@code testClasses}, with {@code classpath} (which must include
@@ -89,7 +100,7 @@ public final class KataTests {
             // abandons it at the timeout; a daemon runner keeps a learner's endless loop from
             // keeping the JVM alive after the verdict.
             AtomicReference<Throwable> crash = new AtomicReference<>();
-            Thread runner = new Thread(() -> LauncherFactory.create().execute(request, recorder), "kata-tests");
+            Thread runner = new Thread(() -> launcher().execute(request, recorder), "kata-tests");
             runner.setDaemon(true);
             runner.setContextClassLoader(loader);
             runner.setUncaughtExceptionHandler((thread, e) -> crash.set(e));

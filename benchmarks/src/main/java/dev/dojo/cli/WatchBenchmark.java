@@ -1,0 +1,93 @@
+package dev.dojo.cli;
+
+import dev.dojo.kata.Kata;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Watch mode's save-to-verdict time: a warm watcher on a copy of a kata, and N saves that
+ * alternate the broken and the fixed source. Each sample is the time from the write returning to
+ * the verdict (compile, fresh class loader, all the kata's tests). Prints every sample and the median.
+ *
+ * <pre>java -cp benchmarks/target/classes:$(cat benchmarks/target/benchmark.classpath) \
+ *     dev.dojo.cli.WatchBenchmark [slug] [saves]</pre>
+ */
+public final class WatchBenchmark {
+    private WatchBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        String slug = args.length > 0 ? args[0] : "prenorm-residual";
+        int saves = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        Path repo = Path.of(System.getProperty("dojo.root", ".")).toAbsolutePath().normalize();
+        Path root = Files.createTempDirectory("dojo-watch-bench");
+        copy(repo.resolve("katas").resolve(slug), root.resolve("katas").resolve(slug));
+        copy(repo.resolve("solutions").resolve(slug), root.resolve("solutions").resolve(slug));
+        Kata kata = Kata.read(root, slug);
+        Path component;
+        try (Stream<Path> walk = Files.walk(kata.kataDir().resolve("src/main/java"))) {
+            component = walk.filter(p -> p.toString().endsWith(".java")).findFirst().orElseThrow();
+        }
+        Path fixedSource = kata.solutionDir().resolve("src/main/java")
+                .resolve(kata.kataDir().resolve("src/main/java").relativize(component));
+        String broken = Files.readString(component);
+        String fixed = Files.readString(fixedSource);
+
+        BlockingQueue<Watcher.Run> runs = new LinkedBlockingQueue<>();
+        Thread watcher = new Thread(() -> {
+            try {
+                new Watcher(kata, KataRunner.TEST_TIMEOUT).watch(() -> Thread.currentThread().isInterrupted(),
+                        outcome -> { }, runs::add);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        runs.take();                                       // the first run warms the JVM and the engine
+
+        List<Long> millis = new ArrayList<>();
+        for (int i = 1; i <= saves; i++) {
+            Thread.sleep(200);
+            String source = (i % 2 == 1 ? fixed : broken) + "// save " + i + "\n";
+            Files.writeString(component, source);
+            long written = System.nanoTime();
+            Watcher.Run run = runs.poll(2, TimeUnit.MINUTES);
+            long took = (System.nanoTime() - written) / 1_000_000;
+            if (run == null) {
+                throw new IllegalStateException("no verdict within 2 minutes of save " + i);
+            }
+            millis.add(took);
+            System.out.printf(Locale.ROOT, "save %2d (%s): %d ms, %d passed %d failed%n", i, i % 2 == 1 ? "fixed" : "broken",
+                    took, run.verdict().passed(), run.verdict().failed());
+        }
+        watcher.interrupt();
+        List<Long> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        System.out.printf(Locale.ROOT, "%s: save to verdict over %d saves: median %d ms, min %d ms, max %d ms%n", slug,
+                saves, sorted.get(sorted.size() / 2), sorted.get(0), sorted.get(sorted.size() - 1));
+        System.exit(0);
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path source : walk.filter(p -> !p.toString().contains("/target")).toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+}
