@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.dojo.assertions.Comparison;
 import dev.dojo.assertions.Tolerance;
+import dev.dojo.kit.Kit;
 
 import java.util.List;
 
@@ -16,6 +17,14 @@ import static dev.dojo.assertions.DojoAssertions.assertThat;
  * Implementations need a public no-argument constructor.
  */
 public interface GoldenCase {
+
+    /**
+     * The reference kit with the kata's component in place, so the probes can run on it; null
+     * when the kata has none.
+     */
+    default Kit kit() {
+        return null;
+    }
 
     /** The tolerance the golden test asserts. */
     Tolerance tolerance();

@@ -5,11 +5,16 @@ import ai.djl.ndarray.NDManager;
 import dev.dojo.assertions.Tolerance;
 import dev.dojo.golden.GoldenModel;
 import dev.dojo.kata.GoldenCase;
+import dev.dojo.kit.Kit;
+import dev.dojo.kit.ModelConfig;
+import dev.dojo.kit.ModelConfig.FeedForwardKind;
+import dev.dojo.kit.ModelConfig.NormKind;
 import dev.dojo.reference.Attention;
 import dev.dojo.reference.AttentionMask;
 import dev.dojo.reference.GeluFeedForward;
 import dev.dojo.reference.LayerNorm;
 import dev.dojo.reference.Parameters;
+import dev.dojo.reference.TransformerBlock.Placement;
 import dev.dojo.tensor.Seeded;
 
 import java.util.List;
@@ -24,6 +29,16 @@ public final class PreNormBlockGolden implements GoldenCase {
     static PreNormBlock block(Parameters p) {
         return new PreNormBlock(LayerNorm.from(p.under("norm1")), Attention.fromTorchMultihead(p.under("self_attn"), HEADS),
                 LayerNorm.from(p.under("norm2")), GeluFeedForward.fromTorchEncoderLayer(p));
+    }
+
+    /** The kata's block in a model shaped like the golden layer: LayerNorm, 4-head attention, GELU, pre-norm. */
+    @Override
+    public Kit kit() {
+        ModelConfig config = new ModelConfig(48, 16, HEADS, HEADS, 32, 2, Placement.PRE_NORM, NormKind.LAYER_NORM,
+                false, FeedForwardKind.GELU);
+        return Kit.reference(config).named("prenorm-residual")
+                .withBlock((placement, norm1, attention, norm2, feedForward) ->
+                        new PreNormBlock(norm1, attention, norm2, feedForward));
     }
 
     @Override
