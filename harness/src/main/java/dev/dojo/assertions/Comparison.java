@@ -93,6 +93,24 @@ public record Comparison(
     }
 
     /** |Δ| at the worst element. */
+    /**
+     * The element that needs the most absolute tolerance, max |Δ| - rel · |expected|: the one that
+     * sets {@link #passingAbsolute()}, a mismatch whenever there is one. (The largest ratio favours
+     * tiny expected values under a relative tolerance.) 0 when empty.
+     */
+    public int neediest() {
+        int neediest = 0;
+        double most = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < actual.length; i++) {
+            double need = Math.abs((double) actual[i] - expected[i]) - tolerance.relative() * Math.abs(expected[i]);
+            if (need > most) {
+                neediest = i;
+                most = need;
+            }
+        }
+        return neediest;
+    }
+
     public double worstDifference() {
         return worst < 0 ? 0 : Math.abs((double) actual[worst] - expected[worst]);
     }

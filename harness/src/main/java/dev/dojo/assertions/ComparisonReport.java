@@ -52,7 +52,7 @@ public final class ComparisonReport {
     }
 
     private static void values(Comparison c, String subject, String reference, List<String> names, StringBuilder out) {
-        int worst = neediest(c);
+        int worst = c.neediest();
         double actual = c.actual()[worst];
         double expected = c.expected()[worst];
         out.append(subject).append(" diverges from ").append(reference).append('\n');
@@ -80,25 +80,6 @@ public final class ComparisonReport {
             out.append("\n  by ").append(pad(names.get(axis) + ":", width + 1)).append(' ')
                     .append(sparkline(profile)).append("  ").append(summary(names.get(axis), profile));
         }
-    }
-
-    /**
-     * The element that needs the most absolute tolerance, max |Δ| - rel · |expected|: the one that sets
-     * "would pass with", always a mismatch. (The largest ratio favours tiny expected values under a
-     * relative tolerance, and would show a |Δ| far below the tolerance printed under it.)
-     */
-    private static int neediest(Comparison c) {
-        int neediest = 0;
-        double most = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < c.actual().length; i++) {
-            double need = Math.abs((double) c.actual()[i] - c.expected()[i])
-                    - c.tolerance().relative() * Math.abs(c.expected()[i]);
-            if (need > most) {
-                neediest = i;
-                most = need;
-            }
-        }
-        return neediest;
     }
 
     /** One character per index: {@value #MATCH} within tolerance, else a bar scaled to the largest |Δ|. */

@@ -41,6 +41,14 @@ public final class Engines {
 
     private static Engine start(PrintStream notices) {
         System.setProperty("ai.djl.offline", "true");
+        // Kata tensors are tiny: one intra-op thread avoids libtorch's thread-pool overhead, which
+        // dominates small ops on a shared 2-core machine. A user's own setting wins.
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null && System.getenv("OMP_NUM_THREADS") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
         Path cache = Utils.getEngineCacheDir("pytorch");
         if (!hasExtractedNatives(cache) && nativeJarPresent()) {
             notices.println("dojo: extracting the PyTorch native library (~430 MB) to " + cache

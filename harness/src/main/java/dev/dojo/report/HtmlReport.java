@@ -142,7 +142,7 @@ public final class HtmlReport {
             fact(page, "mismatched", String.format(Locale.ROOT, "%d / %d (%.1f%%)", comparison.mismatched(),
                     comparison.size(), comparison.size() == 0 ? 0.0 : 100.0 * comparison.mismatched() / comparison.size()));
             fact(page, "tolerance", comparison.tolerance().toString());
-            int worst = comparison.largest();
+            int worst = (comparison.size() == 0 ? -1 : comparison.neediest());
             if (worst >= 0) {
                 double a = comparison.actual()[worst];
                 double e = comparison.expected()[worst];
@@ -200,7 +200,7 @@ public final class HtmlReport {
         if (rowAxis == columnAxis) {
             rowAxis = rank - 2;
         }
-        int worst = comparison.largest();
+        int worst = (comparison.size() == 0 ? -1 : comparison.neediest());
         long[] at = comparison.index(Math.max(0, worst));
         int rows = rowAxis < 0 ? 1 : Math.toIntExact(comparison.actualShape().get(rowAxis));
         int columns = Math.toIntExact(comparison.actualShape().get(columnAxis));
@@ -336,9 +336,9 @@ public final class HtmlReport {
             note.append(e.sameShape() ? "dtype " + e.actualType() + " but demanded " + e.expectedType()
                     : "shape " + e.actualShape() + " but demanded " + e.expectedShape());
         } else {
-            int worst = e.largest();
-            note.append(String.format(Locale.ROOT, "mismatched %d / %d; largest |Δ| %s", e.mismatched(), e.size(),
-                    Images.number(e.largestDifference())));
+            int worst = (e.size() == 0 ? -1 : e.neediest());
+            note.append(String.format(Locale.ROOT, "mismatched %d / %d; worst |Δ| %s", e.mismatched(), e.size(),
+                    Images.number(Math.abs((double) e.actual()[worst] - e.expected()[worst]))));
             if (worst >= 0 && p.fails()) {
                 note.append(" at ").append(escape(at(e.index(worst), padNames(p.axes(), e.actualShape().dimension()))));
             }
