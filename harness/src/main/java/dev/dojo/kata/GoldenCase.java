@@ -4,11 +4,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.dojo.assertions.Comparison;
 import dev.dojo.assertions.Tolerance;
+import dev.dojo.diagnosis.Diagnosis;
+import dev.dojo.diagnosis.GoldenComparison;
+import dev.dojo.diagnosis.Localization;
+import dev.dojo.diagnosis.Mode;
+import dev.dojo.diagnosis.Style;
+import dev.dojo.probes.Probes;
+import dev.dojo.variants.Signatures;
+import org.opentest4j.AssertionFailedError;
 import dev.dojo.kit.Kit;
 
 import java.util.List;
 
-import static dev.dojo.assertions.DojoAssertions.assertThat;
 
 /**
  * A kata's comparison with ground truth at one seed: the kata's component and the reference run
@@ -35,12 +42,24 @@ public interface GoldenCase {
     /** What the component gave, what the reference gave, and how to name both in a report. */
     record Outputs(NDArray actual, NDArray expected, String subject, String reference, List<String> axes) {}
 
-    /** Asserts that the component agrees with the reference at {@code seed}, with a localized report if not. */
+    /**
+     * Asserts that the component agrees with the reference at {@code seed}. A failure carries the
+     * diagnosis: the localized comparison, and, when the kata has a kit, the probes' verdicts, the
+     * first diverging step of the tiny model and (in coach mode) the bug classes the evidence fits.
+     */
     default void assertAgrees(NDManager manager, long seed) {
         Outputs out = run(manager, seed);
-        assertThat(out.actual()).named(out.subject()).against(out.reference())
-                .withAxes(out.axes().toArray(String[]::new)).withSeed(seed)
-                .isCloseTo(out.expected(), tolerance());
+        Comparison comparison = Comparison.of(out.actual(), out.expected(), tolerance());
+        if (comparison.passes()) {
+            return;
+        }
+        GoldenComparison golden = new GoldenComparison(comparison, out.subject(), out.reference(), out.axes(), seed);
+        Kit kit = kit();
+        Diagnosis diagnosis = kit == null ? Diagnosis.of(golden, List.of())
+                : Diagnosis.collect(golden, kit, Probes.all(), manager, seed)
+                        .withLocalization(Localization.run(kit, Kit.reference(kit.config()), manager, seed, tolerance()))
+                        .withSignatures(Signatures.table());
+        throw new AssertionFailedError(diagnosis.render(Mode.current(), Style.detect()));
     }
 
     /** The comparison at {@code seed}: its worst ratio says how many tolerances apart the two are. */
