@@ -41,6 +41,10 @@ public final class Engines {
 
     private static Engine start(PrintStream notices) {
         System.setProperty("ai.djl.offline", "true");
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            // The dojo's tensors are tiny: one intra-op thread runs a block several times faster than a pool.
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
         Path cache = Utils.getEngineCacheDir("pytorch");
         if (!hasExtractedNatives(cache) && nativeJarPresent()) {
             notices.println("dojo: extracting the PyTorch native library (~430 MB) to " + cache
