@@ -1,8 +1,10 @@
 package dev.dojo.cli;
 
+import ai.djl.ndarray.NDManager;
 import dev.dojo.engine.Engines;
 import dev.dojo.kata.Kata;
 import dev.dojo.kata.KataTests;
+import dev.dojo.variants.KillMatrix;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -13,8 +15,9 @@ import java.util.Locale;
 
 /**
  * The {@code ./kata} command: {@code list} the catalogue, {@code test <slug>} runs a kata's tests
- * and prints what diverges. Exit codes: 0 all passed, 1 tests failed or did not compile, 2 bad input,
- * 3 the engine could not start.
+ * and prints what diverges, {@code probes} prints which probes kill which known-bad variants.
+ * Exit codes: 0 all passed, 1 tests failed or did not compile (or a probe failed on the reference),
+ * 2 bad input, 3 the engine could not start.
  */
 public final class Main {
     static final Duration TEST_TIMEOUT = Duration.ofSeconds(30);
@@ -43,6 +46,7 @@ public final class Main {
             return switch (args[0]) {
                 case "list" -> list();
                 case "test" -> args.length == 2 ? test(args[1]) : wrongUsage("test needs one kata: ./kata test <slug>");
+                case "probes" -> probes();
                 default -> wrongUsage("unknown command '" + args[0] + "'");
             };
         } catch (Engines.MissingNativeLibraryException e) {
@@ -89,6 +93,14 @@ public final class Main {
         return failed == 0 && passed > 0 ? 0 : 1;
     }
 
+    private int probes() {
+        try (NDManager manager = Engines.newManager()) {
+            KillMatrix matrix = KillMatrix.compute(manager);
+            out.print(matrix.render());
+            return matrix.referenceFailures().isEmpty() ? 0 : 1;
+        }
+    }
+
     private void print(KataTests.Outcome outcome) {
         switch (outcome.status()) {
             case PASSED -> out.println("  ✓ " + outcome.displayName());
@@ -132,6 +144,7 @@ public final class Main {
     private static void usage(PrintStream to) {
         to.println("usage: ./kata list            the catalogue");
         to.println("       ./kata test <slug>     run a kata's tests and show where it diverges");
+        to.println("       ./kata probes          run every probe on every known-bad variant: the kill matrix");
     }
 
     private static String stars(int difficulty) {
