@@ -2,13 +2,18 @@ package dev.dojo.probes;
 
 import java.util.List;
 
-/** The catalogue of probes, in the order reports list them. */
+/**
+ * The catalogue of probes, in the order reports list them: masks and batches first (what the
+ * block may see), then the cache, the residual path, heads, positions, norms, gradients and numerics.
+ */
 public final class Probes {
     private Probes() {}
 
     /** Every probe, each a fresh instance. */
     public static List<Probe> all() {
-        return List.of(new BatchIndependence(), new PaddingIndependence(), new ResidualIdentity(),
-                new PositionZero(), new RelativePosition());
+        return List.of(new BatchIndependence(), new PaddingIndependence(), new Causality(), new CausalJacobian(),
+                new KvCacheEquivalence(), new ResidualIdentity(), new HeadIndependence(), new GroupedQueryConsistency(),
+                new PermutationEquivariance(), new PositionZero(), new RelativePosition(), new ScaleInvariance(),
+                new ShiftInvariance(), new GradientFlow(), new Stability());
     }
 }

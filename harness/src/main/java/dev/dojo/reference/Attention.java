@@ -2,6 +2,7 @@ package dev.dojo.reference;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import dev.dojo.tensor.Seeded;
 
 /**
@@ -96,8 +97,9 @@ public final class Attention implements CachedAttention {
                 .div(Math.sqrt(headSize));
         long queries = q.getShape().get(2);
         long keys = k.getShape().get(2);
-        scores = scores.add(mask.bias(x.getManager(), queries, keys, offset));
-        NDArray weights = scores.softmax(-1);                                 // (B, H, T, S)
+        scores = scores.toType(DataType.FLOAT32, false)                       // softmax in float32, as Llama's
+                .add(mask.bias(x.getManager(), queries, keys, offset));
+        NDArray weights = scores.softmax(-1).toType(v.getDataType(), false);  // (B, H, T, S)
         NDArray context = weights.matMul(v);                                  // (B, H, T, D)
         return wo.forward(merge(context));                                    // (B, T, C)
     }

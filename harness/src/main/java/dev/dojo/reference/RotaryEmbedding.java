@@ -45,8 +45,8 @@ public final class RotaryEmbedding implements Rotary {
 
     private static NDArray rotateHalfSplit(NDArray x, NDArray angles) {
         long half = x.getShape().get(3) / 2;
-        NDArray cos = angles.cos().concat(angles.cos(), -1);              // (T, D)
-        NDArray sin = angles.sin().concat(angles.sin(), -1);              // (T, D)
+        NDArray cos = angles.cos().concat(angles.cos(), -1).toType(x.getDataType(), false);   // (T, D)
+        NDArray sin = angles.sin().concat(angles.sin(), -1).toType(x.getDataType(), false);   // (T, D)
         NDArray first = x.get(new NDIndex("..., :{}", half));              // (B, H, T, D/2)
         NDArray second = x.get(new NDIndex("..., {}:", half));             // (B, H, T, D/2)
         NDArray rotated = second.neg().concat(first, -1);                  // (B, H, T, D)
@@ -58,8 +58,8 @@ public final class RotaryEmbedding implements Rotary {
         NDArray pairs = x.reshape(shape.get(0), shape.get(1), shape.get(2), shape.get(3) / 2, 2);
         NDArray even = pairs.get(new NDIndex("..., 0"));                   // (B, H, T, D/2)
         NDArray odd = pairs.get(new NDIndex("..., 1"));                    // (B, H, T, D/2)
-        NDArray cos = angles.cos();
-        NDArray sin = angles.sin();
+        NDArray cos = angles.cos().toType(x.getDataType(), false);
+        NDArray sin = angles.sin().toType(x.getDataType(), false);
         NDArray rotatedEven = even.mul(cos).sub(odd.mul(sin));
         NDArray rotatedOdd = even.mul(sin).add(odd.mul(cos));
         return rotatedEven.stack(rotatedOdd, -1).reshape(shape);           // (B, H, T, D)
