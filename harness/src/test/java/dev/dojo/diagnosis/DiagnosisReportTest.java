@@ -72,8 +72,7 @@ class DiagnosisReportTest {
                       its input unchanged
                       Block output diverges from the block's input
                       worst: |Δ| = 0.5 at [batch 0, pos 1, dim 0] (actual 3.5, expected 3, rel 0.167)
-                      by batch: █  all 1 alike
-                      by pos:   ·█  matches before pos 1, diverges from pos 1
+                      by pos: ·█  matches before pos 1, diverges from pos 1
                   ✗ kv-cache: decoding token by token must equal the full forward pass
                       threw IllegalStateException: cache holds 3 positions, expected 4
                   |Δ| by pos (rows) × dim (columns), max over batch; blank: within tolerance
@@ -103,8 +102,7 @@ class DiagnosisReportTest {
                       return its input unchanged
                       Block output diverges from the block's input
                       worst: |Δ| = 0.5 at [batch 0, pos 1, dim 0] (actual 3.5, expected 3, rel 0.167)
-                      by batch: █  all 1 alike
-                      by pos:   ·█  matches before pos 1, diverges from pos 1
+                      by pos: ·█  matches before pos 1, diverges from pos 1
                   FAIL kv-cache: decoding token by token must equal the full forward pass
                       threw IllegalStateException: cache holds 3 positions, expected 4
                   |d| by pos (rows) x dim (columns), max over batch; blank: within tolerance
@@ -161,7 +159,7 @@ class DiagnosisReportTest {
                 List.of("pos", "dim"), 7L), List.of(ProbeResult.decided("causality", "causal", false, "token 3 saw token 4", 7)));
 
         assertThat(diagnosis.render(Mode.INTERVIEW, Style.UNICODE)).isEqualTo(lines("""
-                Block output agrees with the reference block (tolerance abs 1e-05, rel 1e-04)
+                Block output agrees with the reference block (tolerance abs 1e-5, rel 1e-4)
                   probes: causality ✗
                   ✗ causality: causal
                       token 3 saw token 4
@@ -221,7 +219,7 @@ class DiagnosisReportTest {
 
         assertThat(diagnosis.render(Mode.COACH, Style.UNICODE)).isEqualTo(lines("""
                   probes: batch independence ✓
-                  layer by layer, |Δ| of learner from reference on real tokens (tolerance abs 1e-05, rel 1e-04):
+                  layer by layer, |Δ| of learner from reference on real tokens (tolerance abs 1e-5, rel 1e-4):
                     block 0 · attention ✗ 2 ◀ first divergence (jump ×2e5)
                 """));
     }

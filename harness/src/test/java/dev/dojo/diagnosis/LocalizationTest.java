@@ -45,8 +45,8 @@ class LocalizationTest {
                 "block 1 · attention norm", "block 1 · attention", "block 1 · ffn norm input", "block 1 · ffn norm",
                 "block 1 · feed-forward", "block 1 · block output", "final norm", "logits");
         assertThat(l.render(Style.UNICODE)).isEqualTo(lines("""
-                  layer by layer, reference against reference: no step beyond tolerance (abs 1e-05, rel 1e-04);
-                      every step identical
+                  layer by layer, reference against reference: no step beyond tolerance (abs 1e-5, rel 1e-4); every
+                      step identical
                 """));
     }
 
@@ -122,7 +122,7 @@ class LocalizationTest {
 
         assertThat(first(l)).isEqualTo("block 0 · feed-forward");
         assertThat(l.render(Style.UNICODE)).isEqualTo(lines("""
-                  layer by layer, |Δ| of learner from reference on real tokens (tolerance abs 1e-05, rel 1e-04):
+                  layer by layer, |Δ| of learner from reference on real tokens (tolerance abs 1e-5, rel 1e-4):
                     block 0 · attention norm ✓ 0 · attention ✓ 0 · ffn norm input ✓ 0 · ffn norm ✓ 0
                             · feed-forward ✗ threw IllegalArgumentException: hidden width (40) must be even ◀ first divergence
                     (9 later steps not reached)
@@ -152,7 +152,7 @@ class LocalizationTest {
         assertThat(l.steps()).extracting(Localization.StepDivergence::beyond).containsExactly(false, true, true, true);
         assertThat(first(l)).isEqualTo("block 0 · ffn norm");
         assertThat(l.render(Style.ASCII)).isEqualTo(lines("""
-                  layer by layer, |d| of learner from reference on real tokens (tolerance abs 1e-06):
+                  layer by layer, |d| of learner from reference on real tokens (tolerance abs 1e-6):
                     block 0 · attention norm ok 1.2e-7 · attention FAIL 2e-6
                             · ffn norm FAIL 0.5 <-- first divergence (jump x2.5e5) · feed-forward FAIL 0.7
                 """));

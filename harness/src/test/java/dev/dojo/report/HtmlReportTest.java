@@ -31,7 +31,7 @@ class HtmlReportTest {
         String html = ReportCases.maskOnQueryAxis(manager).html();
 
         assertThat(html).contains("✗ Attention output diverges from the reference attention with a key padding mask",
-                "<th>tolerance</th><td>abs 1e-05, rel 1e-04</td>", "<th>seed</th><td>21 (reruns this exact case)</td>",
+                "<th>tolerance</th><td>abs 1e-5, rel 1e-4</td>", "<th>seed</th><td>21 (reruns this exact case)</td>",
                 "<h2>Error by pos</h2>", "<h2>Attention maps, query × key</h2>", "Batch item 1 (where the maps differ most)",
                 "Orange marks pad keys.");
         assertThat(count(html, "<img ")).as("images: 3 error charts and 3 maps for each of 4 heads").isEqualTo(3 + 12);
@@ -58,7 +58,7 @@ class HtmlReportTest {
                 "<tr class=\"holds\"><td>batch independence</td><td class=\"mark\">✓</td>",
                 "<tr class=\"fails\"><td>padding independence</td><td class=\"mark\">✗</td>",
                 "<tr class=\"na\"><td>kv-cache</td><td class=\"mark\">n/a</td>",
-                "the attention has no KV cache", "<details><summary>evidence</summary><pre>probe &#39;padding independence&#39; fails");
+                "the attention has no KV cache", "<details><summary>evidence</summary><pre>✗ padding independence: ");
     }
 
     @Test

@@ -5,7 +5,12 @@ import ai.djl.ndarray.NDManager;
 import dev.dojo.assertions.Tolerance;
 import dev.dojo.golden.GoldenModel;
 import dev.dojo.kata.GoldenCase;
+import dev.dojo.kit.Kit;
+import dev.dojo.kit.ModelConfig;
+import dev.dojo.kit.ModelConfig.FeedForwardKind;
+import dev.dojo.kit.ModelConfig.NormKind;
 import dev.dojo.reference.AttentionMask;
+import dev.dojo.reference.TransformerBlock.Placement;
 import dev.dojo.tensor.Seeded;
 
 import java.util.List;
@@ -23,6 +28,15 @@ public final class PaddedSelfAttentionGolden implements GoldenCase {
     static final int WIDTH = 16;
     static final int BATCH = 3;
     static final int TOKENS = 7;
+
+    /** The kata's attention in a model shaped like the golden module's: 4 heads, no RoPE, LayerNorm, GELU. */
+    @Override
+    public Kit kit() {
+        ModelConfig config = new ModelConfig(48, WIDTH, HEADS, HEADS, 32, 2, Placement.PRE_NORM, NormKind.LAYER_NORM,
+                false, FeedForwardKind.GELU);
+        return Kit.reference(config).named("mask-broadcast")
+                .withAttention((q, k, v, o, heads, kvHeads, rope) -> new PaddedSelfAttention(q, k, v, o, heads));
+    }
 
     /** The attention under test, with the golden module's parameters. */
     static PaddedSelfAttention attention(GoldenModel golden, NDManager manager) {

@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDManager;
 import dev.dojo.assertions.Tolerance;
 import dev.dojo.golden.GoldenModel;
 import dev.dojo.kata.GoldenCase;
+import dev.dojo.kit.Kit;
+import dev.dojo.kit.ModelConfig;
+import dev.dojo.reference.Rotary;
 import dev.dojo.tensor.Seeded;
 
 import java.util.List;
@@ -20,6 +23,25 @@ public final class RotaryEmbeddingGolden implements GoldenCase {
     /** The embedding under test, with the golden module's head size and θ. */
     static RotaryEmbedding rope() {
         return new RotaryEmbedding(HEAD_SIZE, THETA);
+    }
+
+    /** The kata's embedding in a tiny Llama-shaped model: RMSNorm, grouped-query attention, SwiGLU. */
+    @Override
+    public Kit kit() {
+        return Kit.reference(ModelConfig.tinyLlama()).named("rope-off-by-one").withRotary((headSize, theta) -> {
+            RotaryEmbedding rope = new RotaryEmbedding(headSize, theta);
+            return new Rotary() {
+                @Override
+                public NDArray apply(NDArray x, long offset) {
+                    return rope.apply(x, offset);
+                }
+
+                @Override
+                public int headSize() {
+                    return headSize;
+                }
+            };
+        });
     }
 
     @Override
