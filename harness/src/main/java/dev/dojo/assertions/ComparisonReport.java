@@ -249,8 +249,8 @@ public final class ComparisonReport {
         return s.length() >= width ? s : s + " ".repeat(width - s.length());
     }
 
-    /** Three significant digits, plain for 1e-3 ≤ |x| < 1e4, scientific ("2.5e-5") otherwise. */
-    static String number(double x) {
+    /** Three significant digits, plain for 1e-3 ≤ |x| < 1e4, scientific ("2.5e-5") otherwise: the dojo's one number format. */
+    public static String number(double x) {
         return number(x, RoundingMode.HALF_EVEN);
     }
 

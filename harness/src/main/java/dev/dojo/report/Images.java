@@ -84,18 +84,7 @@ public final class Images {
 
     /** Three significant digits: plain for 1e-3 ≤ |x| < 1e4, scientific otherwise. */
     public static String number(double x) {
-        if (!Double.isFinite(x)) {
-            return Double.toString(x);
-        }
-        double magnitude = Math.abs(x);
-        if (magnitude == 0) {
-            return "0";
-        }
-        if (magnitude < 1e-3 || magnitude >= 1e4) {
-            return String.format(Locale.ROOT, "%.2e", x).replaceAll("\\.?0+e", "e");
-        }
-        String s = String.format(Locale.ROOT, "%.3g", x);
-        return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+        return dev.dojo.assertions.ComparisonReport.number(x);
     }
 
     /** One step between labelled ticks so that labels {@code minSpacing} pixels apart fit. */

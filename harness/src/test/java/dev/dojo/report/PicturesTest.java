@@ -115,9 +115,9 @@ class PicturesTest {
     void numbers() {
         assertThat(Images.number(0.41234)).isEqualTo("0.412");
         assertThat(Images.number(1.0)).isEqualTo("1");
-        assertThat(Images.number(1.5e-5)).isEqualTo("1.5e-05");
+        assertThat(Images.number(1.5e-5)).isEqualTo("1.5e-5");
         assertThat(Images.number(1e-5)).isEqualTo("1e-5");
-        assertThat(Images.number(1.05e-5)).isEqualTo("1.05e-05");
+        assertThat(Images.number(1.05e-5)).isEqualTo("1.05e-5");
         assertThat(Images.number(0)).isEqualTo("0");
         assertThat(Images.number(-250)).isEqualTo("-250");
     }
