@@ -11,7 +11,7 @@ import java.io.InputStream;
         description = "Bug-hunt katas for transformer code: run one, read where it diverges, fix it.",
         subcommands = {ListCommand.class, StartCommand.class, TestCommand.class, WatchCommand.class,
                 HintCommand.class, SolutionCommand.class, ResetCommand.class, VerifyCommand.class,
-                ProgressCommand.class, ProbesCommand.class, CommandLine.HelpCommand.class})
+                ProgressCommand.class, ProbesCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 final class Dojo implements Runnable {
     final Workspace workspace;
     final Terminal terminal;

@@ -1,7 +1,5 @@
 package dev.dojo.cli;
 
-import ai.djl.ndarray.NDManager;
-import dev.dojo.engine.Engines;
 import dev.dojo.variants.KillMatrix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -15,12 +13,10 @@ final class ProbesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (NDManager manager = Engines.newManager()) {
-            KillMatrix matrix = KillMatrix.compute(manager);
-            dojo.terminal.out().print(matrix.render());
-            boolean holds = matrix.referenceFailures().isEmpty() && matrix.survivors().isEmpty()
-                    && matrix.idleProbes().isEmpty();
-            return holds ? 0 : 1;
-        }
+        KillMatrix matrix = KillMatrix.standard();
+        dojo.terminal.out().print(matrix.render());
+        boolean holds = matrix.referenceFailures().isEmpty() && matrix.survivors().isEmpty()
+                && matrix.idleProbes().isEmpty();
+        return holds ? 0 : 1;
     }
 }

@@ -67,6 +67,21 @@ public final class KillMatrix {
         return compute(Probes.all(), Variants.all(), Variants.references(), manager);
     }
 
+    private static KillMatrix standard;
+
+    /**
+     * The matrix of every probe and every variant, computed once per JVM (it holds only copied
+     * values, no tensors): the CLI and the tests share it.
+     */
+    public static synchronized KillMatrix standard() {
+        if (standard == null) {
+            try (NDManager manager = dev.dojo.engine.Engines.newManager()) {
+                standard = compute(manager);
+            }
+        }
+        return standard;
+    }
+
     /**
      * Runs each probe on each variant at seeds 1…{@value #VARIANT_SEEDS} (stopping at the first that
      * fails) and on each reference kit at seeds 1…{@value #REFERENCE_SEEDS}.

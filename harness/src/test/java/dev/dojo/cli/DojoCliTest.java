@@ -228,6 +228,24 @@ class DojoCliTest {
     }
 
     @Test
+    @DisplayName("report writes one self-contained HTML page with its pictures embedded")
+    void report() throws IOException {
+        Path page = root.resolve("page.html");
+        assertThat(kata("report", SLUG, "--seed", "3", "-o", page.toString())).isZero();
+        assertThat(out()).isEqualTo("wrote " + page + "\n");
+        String html = Files.readString(page);
+        assertThat(html).contains("prenorm-residual", "residual identity", "Attention maps", "data:image/png;base64,")
+                .doesNotContain("src=\"http");
+    }
+
+    @Test
+    @DisplayName("probes prints the kill matrix and exits 0 while every probe and variant is covered")
+    void probes() {
+        assertThat(kata("probes")).isZero();
+        assertThat(out()).contains("prenorm-residual-from-norm", "mask-on-query-axis", "rope-from-one", "kills");
+    }
+
+    @Test
     @DisplayName("watch reruns the tests after a save and reports the new verdict")
     void watch() throws Exception {
         Thread watcher = new Thread(() -> kata("watch", SLUG, "--runs", "2"));

@@ -1,12 +1,9 @@
 package dev.dojo.variants;
 
-import ai.djl.ndarray.NDManager;
-import dev.dojo.engine.Engines;
 import dev.dojo.kit.Kit;
 import dev.dojo.probes.Probe;
 import dev.dojo.probes.ProbeResult;
 import dev.dojo.probes.Probes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -20,18 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * computed once for the class: it is the slow part of the probe suite.
  */
 class KillMatrixTest {
-    private static NDManager manager;
     private static KillMatrix matrix;
 
     @BeforeAll
     static void compute() {
-        manager = Engines.newManager();
-        matrix = KillMatrix.compute(manager);
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
+        matrix = KillMatrix.standard();
     }
 
     @Test
