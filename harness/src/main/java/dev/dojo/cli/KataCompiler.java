@@ -36,22 +36,44 @@ final class KataCompiler {
 
     private KataCompiler() {}
 
-    /** Compiles module/src/main/java then module/src/test/java if any source changed since the last compile. */
+    /**
+     * Compiles module/src/main/java, then the test sources, each only if one of its files changed
+     * since its last compile. The tests are also recompiled when the main classes' members changed,
+     * so they never run against signatures they were not compiled for.
+     */
     static void compileIfStale(Path module, Path testSources) throws CompileError {
         Path classes = module.resolve("target/classes");
         Path testClasses = module.resolve("target/test-classes");
-        Path stamp = module.resolve("target/.dojo-compiled");
+        Path mainStamp = module.resolve("target/.dojo-compiled-main");
+        Path testStamp = module.resolve("target/.dojo-compiled-test");
         List<Path> main = javaFiles(module.resolve("src/main/java"));
         List<Path> tests = javaFiles(testSources);
-        if (Files.exists(stamp) && Files.exists(testClasses) && newest(main, tests).compareTo(modified(stamp)) < 0) {
-            return;
-        }
         String classpath = System.getProperty("java.class.path");
-        compile(main, classes, classpath);
-        compile(tests, testClasses, classes + File.pathSeparator + classpath);
+        boolean testsStale = stale(tests, testStamp) || !Files.isDirectory(testClasses);
+        if (stale(main, mainStamp) || !Files.isDirectory(classes)) {
+            FileTime started = FileTime.fromMillis(System.currentTimeMillis());
+            String before = Members.of(classes);
+            compile(main, classes, classpath);
+            touch(mainStamp, started);
+            testsStale |= !Members.of(classes).equals(before);
+        }
+        if (testsStale) {
+            FileTime started = FileTime.fromMillis(System.currentTimeMillis());
+            compile(tests, testClasses, classes + File.pathSeparator + classpath);
+            touch(testStamp, started);
+        }
+    }
+
+    private static boolean stale(List<Path> sources, Path stamp) {
+        return !Files.exists(stamp) || newest(sources).compareTo(modified(stamp)) >= 0;
+    }
+
+    /** Marks a compile that started at {@code started}: a save during the compile stays newer than the stamp. */
+    private static void touch(Path stamp, FileTime started) {
         try {
+            Files.createDirectories(stamp.getParent());
             Files.writeString(stamp, "");
-            Files.setLastModifiedTime(stamp, FileTime.fromMillis(System.currentTimeMillis()));
+            Files.setLastModifiedTime(stamp, started);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -69,8 +91,8 @@ final class KataCompiler {
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try {
             Files.createDirectories(output);
-            List<String> options = List.of("-d", output.toString(), "-classpath", classpath, "--release", "17",
-                    "-encoding", "UTF-8", "-proc:none");
+            List<String> options = List.of("-d", output.toString(), "-classpath", classpath, "-encoding", "UTF-8",
+                    "-proc:none", "-implicit:none");
             boolean ok = compiler.getTask(null, files, diagnostics, options, null,
                     files.getJavaFileObjectsFromPaths(sources)).call();
             if (!ok) {
@@ -99,11 +121,9 @@ final class KataCompiler {
         }
     }
 
-    private static FileTime newest(List<Path> main, List<Path> tests) {
+    private static FileTime newest(List<Path> sources) {
         FileTime newest = FileTime.fromMillis(0);
-        List<Path> all = new ArrayList<>(main);
-        all.addAll(tests);
-        for (Path p : all) {
+        for (Path p : sources) {
             FileTime t = modified(p);
             newest = t.compareTo(newest) > 0 ? t : newest;
         }
