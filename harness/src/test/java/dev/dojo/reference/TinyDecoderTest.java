@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.dojo.assertions.Comparison;
 import dev.dojo.assertions.Tolerance;
 import dev.dojo.junit.ScopedManager;
+import dev.dojo.kit.Kit;
+import dev.dojo.kit.ModelConfig;
 import dev.dojo.tensor.Seeded;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -72,7 +74,9 @@ class TinyDecoderTest {
     }
 
     private static TinyDecoder llama(Seeded seeded) {
-        return TinyDecoder.randomLlama(seeded, VOCABULARY, 16, 2, 4, 2, 32);
+        ModelConfig config = new ModelConfig(VOCABULARY, 16, 4, 2, 32, 2, TransformerBlock.Placement.PRE_NORM,
+                ModelConfig.NormKind.RMS_NORM, true, ModelConfig.FeedForwardKind.SWIGLU);
+        return Kit.reference(config).decoder(config.randomParameters(seeded), config);
     }
 
     /** The same ids with every item's token at {@code position} replaced by the next id. */
