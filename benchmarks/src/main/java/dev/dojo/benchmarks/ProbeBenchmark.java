@@ -26,14 +26,14 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Each probe's cost on the reference kit shaped as each founding kata's model (the katas' own
+ * Each probe's cost (sampled, so JMH reports the median as p0.50) on the reference kit shaped as each founding kata's model (the katas' own
  * components differ from these by one or two lines, not in cost).
  *
  * <pre>./mvnw -q -pl harness,benchmarks -am -DskipTests package
  * java -cp benchmarks/target/classes:$(cat benchmarks/target/benchmark.classpath) org.openjdk.jmh.Main ProbeBenchmark</pre>
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
