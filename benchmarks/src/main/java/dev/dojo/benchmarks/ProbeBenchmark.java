@@ -26,8 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Each probe's cost (sampled, so JMH reports the median as p0.50) on the reference kit shaped as each founding kata's model (the katas' own
- * components differ from these by one or two lines, not in cost).
+ * Each probe's cost on the reference kit shaped as each founding kata's model (the katas' own
+ * components differ from these by a line or two, not in cost). Times are sampled, so JMH reports
+ * the median as p0.50.
  *
  * <pre>./mvnw -q -pl harness,benchmarks -am -DskipTests package
  * java -cp benchmarks/target/classes:$(cat benchmarks/target/benchmark.classpath) org.openjdk.jmh.Main ProbeBenchmark</pre>
