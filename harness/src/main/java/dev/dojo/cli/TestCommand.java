@@ -1,5 +1,6 @@
 package dev.dojo.cli;
 
+import dev.dojo.diagnosis.Mode;
 import dev.dojo.kata.Kata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,6 +37,7 @@ final class TestCommand implements Callable<Integer> {
                     + kata.timebox() + ")"));
         }
         t.out().println();
+        System.setProperty(Mode.PROPERTY, interview ? "interview" : "coach");   // read by the kata's failures
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         OutcomePrinter printer = new OutcomePrinter(t, timeout);
         KataRunner.Verdict verdict = KataRunner.run(kata, timeout, printer::print);

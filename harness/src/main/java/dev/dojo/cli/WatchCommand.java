@@ -1,5 +1,6 @@
 package dev.dojo.cli;
 
+import dev.dojo.diagnosis.Mode;
 import dev.dojo.kata.Kata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +38,7 @@ final class WatchCommand implements Callable<Integer> {
         Progress progress = dojo.workspace.progress();
         ListCommand.warn(t, progress);
         progress.started(slug, Instant.now());
+        System.setProperty(Mode.PROPERTY, interview ? "interview" : "coach");   // read by the kata's failures
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         OutcomePrinter printer = new OutcomePrinter(t, timeout);
         AtomicInteger done = new AtomicInteger();

@@ -115,7 +115,9 @@ class DojoCliTest {
     @DisplayName("interview mode shows a timer and no hint suggestion")
     void interviewMode() {
         assertThat(kata("test", SLUG, "--interview")).isEqualTo(1);
-        assertThat(out()).contains("⏱ ").doesNotContain("Stuck?");
+        assertThat(out()).contains("⏱ ", "✗ residual identity").doesNotContain("Stuck?", "consistent with");
+        assertThat(kata("test", SLUG)).isEqualTo(1);
+        assertThat(out()).contains("consistent with: residual placement");
     }
 
     @Test
