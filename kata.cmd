@@ -13,6 +13,7 @@ if not exist "%CPFILE%" (
   call mvnw.cmd -q -B -pl harness -DskipTests compile 1>&2 || (popd & exit /b 3)
   popd
 )
-set /p DEPS=<"%CPFILE%"
+rem "set /p" stops at 1024 characters; the class path is longer
+for /f "usebackq delims=" %%a in ("%CPFILE%") do set "DEPS=%%a"
 "%JAVA%" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss4m -Ddojo.root="%ROOT%" -Dai.djl.offline=true -cp "%ROOT%\harness\target\classes;%DEPS%" dev.dojo.cli.Main %*
 exit /b %ERRORLEVEL%
