@@ -25,7 +25,8 @@ import java.util.Map;
  *       no causal mask) gives finite outputs for every sample, as a large finite mask value does;</li>
  *   <li>float16: the block run in float16 agrees with float32 within abs 1e-2, rel 1e-2.</li>
  * </ol>
- * Needs no reference implementation. The verdict is the first check that fails.
+ * Needs no reference implementation. The verdict is the first check that fails. A part that
+ * throws when run in float16 is not judged on check 3: it does not claim float16 support.
  * <p>
  * Blind spots: checks 1 and 2 ask only for finite values, not right ones; no bfloat16 check, since
  * converting to bfloat16 aborts DJL 0.36's PyTorch engine; one scale (1000) and one fully padded
@@ -77,7 +78,16 @@ public final class Stability implements Probe {
         p.byName().forEach((name, value) -> half.put(name, value.toType(DataType.FLOAT16, false)));
         AttentionMask mask = AttentionMask.causal(seeded.rightPadding(6, 6, 4));
         NDArray full = kit.block(p, c).forward(x, mask);
-        NDArray reduced = kit.block(new Parameters(half), c).forward(x.toType(DataType.FLOAT16, false), mask);
+        NDArray reduced;
+        try {
+            reduced = kit.block(new Parameters(half), c).forward(x.toType(DataType.FLOAT16, false), mask);
+        } catch (RuntimeException e) {
+            // Not every part is written for float16 (a float32 mask added to half scores, say): that
+            // is a missing feature, not instability, so only the two checks above decide.
+            return ProbeResult.decided(NAME, property(), true, "large logits and fully masked rows are finite;"
+                    + " float16 not checked, the part does not run in float16 (" + e.getClass().getSimpleName() + ")",
+                    seed);
+        }
         return new ProbeResult(NAME, "a block run in float16 must agree with float32 within " + FLOAT16,
                 Comparison.of(reduced.toType(DataType.FLOAT32, false), full, FLOAT16), "Block output in float16",
                 "the same block in float32", List.of("batch", "pos", "dim"), seed);

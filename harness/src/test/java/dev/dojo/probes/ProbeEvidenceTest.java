@@ -1,10 +1,12 @@
 package dev.dojo.probes;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.dojo.junit.ScopedManager;
 import dev.dojo.kit.Kit;
 import dev.dojo.kit.ModelConfig;
 import dev.dojo.reference.Attention;
+import dev.dojo.reference.RmsNorm;
 import dev.dojo.variants.Variants;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,36 @@ class ProbeEvidenceTest {
         assertThat(result.fails()).isTrue();
         assertThat(result.note()).isEqualTo("no gradient reaches input_layernorm.weight,"
                 + " post_attention_layernorm.weight (detached or unused) — of 9 parameters");
+    }
+
+    @Test
+    @DisplayName("stability fails a part whose float16 run disagrees with its float32 run")
+    void stabilityComparesFloat16(NDManager manager) {
+        Kit kit = Kit.reference().withRmsNorm((weight, eps) -> x -> x.getDataType() == DataType.FLOAT16
+                ? x.mul(weight.toType(DataType.FLOAT16, false))                     // forgets to normalize in half
+                : new RmsNorm(weight, eps).forward(x));
+
+        ProbeResult result = new Stability().run(kit, manager, 1);
+
+        assertThat(result.fails()).isTrue();
+        assertThat(result.report()).contains("a block run in float16 must agree with float32",
+                "Block output in float16 diverges from the same block in float32");
+    }
+
+    @Test
+    @DisplayName("stability does not fail a part that cannot run in float16: it says float16 was not checked")
+    void stabilitySkipsFloat16WhenUnsupported(NDManager manager) {
+        Kit kit = Kit.reference().withRmsNorm((weight, eps) -> x -> {
+            if (x.getDataType() == DataType.FLOAT16) {
+                throw new IllegalStateException("expected scalar type Float but found Half");
+            }
+            return new RmsNorm(weight, eps).forward(x);
+        });
+
+        ProbeResult result = new Stability().run(kit, manager, 1);
+
+        assertThat(result.holds()).isTrue();
+        assertThat(result.note()).contains("float16 not checked", "IllegalStateException");
     }
 
     @Test
