@@ -2,10 +2,24 @@ package dev.dojo.integrity;
 
 import dev.dojo.kata.Integrity;
 import dev.dojo.kata.Kata;
+import ai.djl.ndarray.NDManager;
+import dev.dojo.engine.Engines;
+import dev.dojo.kata.GoldenCase;
+import dev.dojo.probes.Probe;
+import dev.dojo.probes.Probes;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -17,6 +31,39 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CatalogueIntegrityTest {
     private static final Path ROOT = Path.of(System.getProperty("dojo.root", "..")).toAbsolutePath().normalize();
+
+    @Test
+    @DisplayName("on their broken sources, the katas break different probes: each has a signature of its own")
+    void katasHaveDistinctProbeSignatures() throws Exception {
+        Map<String, Set<String>> failing = new TreeMap<>();
+        for (Kata kata : Kata.all(ROOT)) {
+            Integrity.Side broken = Integrity.Side.maven(kata.kataDir());
+            URL[] urls = broken.classpath().stream().map(CatalogueIntegrityTest::url).toArray(URL[]::new);
+            try (URLClassLoader loader = new URLClassLoader(urls, getClass().getClassLoader());
+                 NDManager manager = Engines.newManager()) {
+                GoldenCase golden = (GoldenCase) Class.forName(kata.golden(), true, loader)
+                        .getDeclaredConstructor().newInstance();
+                assertThat(golden.kit()).as("kit of kata %s", kata.slug()).isNotNull();
+                Set<String> names = new TreeSet<>();
+                for (Probe probe : Probes.all()) {
+                    if (probe.run(golden.kit(), manager, 1).fails()) {
+                        names.add(probe.name());
+                    }
+                }
+                assertThat(names).as("probes the broken %s fails", kata.slug()).isNotEmpty();
+                failing.put(kata.slug(), names);
+            }
+        }
+        assertThat(new HashSet<>(failing.values())).as("probe signatures %s", failing).hasSize(failing.size());
+    }
+
+    private static URL url(Path path) {
+        try {
+            return path.toUri().toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
 
     @TestFactory
     Stream<DynamicTest> everyKataFailsAsDeclaredAndItsSolutionPasses() {
