@@ -111,10 +111,6 @@ public record Comparison(
         return neediest;
     }
 
-    public double worstDifference() {
-        return worst < 0 ? 0 : Math.abs((double) actual[worst] - expected[worst]);
-    }
-
     /**
      * The smallest absolute tolerance that would pass, keeping the relative one:
      * max over elements of |Δ| - rel · |expected|, nudged up where rounding would leave it short.

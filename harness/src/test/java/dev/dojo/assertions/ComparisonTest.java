@@ -62,7 +62,6 @@ class ComparisonTest {
         assertThat(comparison.mismatched()).isEqualTo(2);
         assertThat(comparison.worst()).isEqualTo(3);
         assertThat(comparison.index(3)).containsExactly(1, 1);
-        assertThat(comparison.worstDifference()).isEqualTo(2);
         assertThat(comparison.worstRatio()).isCloseTo(2 / 1.45, org.assertj.core.data.Offset.offset(1e-12));
     }
 
