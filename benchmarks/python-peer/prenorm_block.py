@@ -1,6 +1,6 @@
-"""The prenorm-residual kata written in PyTorch: the peer that `./kata test` is timed against.
+"""The prenorm-block kata written in PyTorch: the peer that `./kata test` is timed against.
 
-Same component, same bug, same tests as katas/prenorm-residual, so the two cold runs do the same
+Same component, same bug, same tests as katas/prenorm-block, so the two cold runs do the same
 work. A benchmark fixture only: the build never runs it.
 """
 import torch

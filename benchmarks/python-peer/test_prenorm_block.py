@@ -1,4 +1,4 @@
-"""The prenorm-residual kata's five tests, in pytest, against the same golden model."""
+"""The prenorm-block kata's five tests, in pytest, against the same golden model."""
 import pathlib
 
 import numpy as np

@@ -46,7 +46,7 @@ public class ProbeBenchmark {
             "relative position", "scale invariance", "shift invariance", "gradient flow", "stability"})
     public String probe;
 
-    @Param({"prenorm-residual", "mask-broadcast", "rope-off-by-one"})
+    @Param({"prenorm-block", "padded-attention", "rotary-embedding"})
     public String kata;
 
     private Probe subject;
@@ -65,9 +65,9 @@ public class ProbeBenchmark {
     /** The model shape of each founding kata's kit (see its GoldenCase.kit()). */
     static ModelConfig shape(String kata) {
         return switch (kata) {
-            case "prenorm-residual", "mask-broadcast" -> new ModelConfig(48, 16, 4, 4, 32, 2, Placement.PRE_NORM,
+            case "prenorm-block", "padded-attention" -> new ModelConfig(48, 16, 4, 4, 32, 2, Placement.PRE_NORM,
                     NormKind.LAYER_NORM, false, FeedForwardKind.GELU);
-            case "rope-off-by-one" -> ModelConfig.tinyLlama();
+            case "rotary-embedding" -> ModelConfig.tinyLlama();
             default -> throw new IllegalArgumentException("no founding kata '" + kata + "'");
         };
     }

@@ -26,7 +26,7 @@ public final class WatchBenchmark {
     private WatchBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        String slug = args.length > 0 ? args[0] : "prenorm-residual";
+        String slug = args.length > 0 ? args[0] : "prenorm-block";
         int saves = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         Path repo = Path.of(System.getProperty("dojo.root", ".")).toAbsolutePath().normalize();
         Path root = Files.createTempDirectory("dojo-watch-bench");

@@ -1,6 +1,9 @@
 package dev.dojo.assertions;
 
 import ai.djl.ndarray.NDArray;
+import dev.dojo.compare.Comparison;
+import dev.dojo.compare.ComparisonReport;
+import dev.dojo.compare.Tolerance;
 import org.assertj.core.api.AbstractAssert;
 
 import java.util.Arrays;

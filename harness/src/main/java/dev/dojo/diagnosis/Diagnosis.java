@@ -1,8 +1,8 @@
 package dev.dojo.diagnosis;
 
 import ai.djl.ndarray.NDManager;
-import dev.dojo.assertions.Comparison;
-import dev.dojo.assertions.ComparisonReport;
+import dev.dojo.compare.Comparison;
+import dev.dojo.compare.ComparisonReport;
 import dev.dojo.kit.Kit;
 import dev.dojo.probes.Probe;
 import dev.dojo.probes.ProbeResult;

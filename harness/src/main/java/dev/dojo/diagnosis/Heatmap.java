@@ -1,6 +1,6 @@
 package dev.dojo.diagnosis;
 
-import dev.dojo.assertions.Comparison;
+import dev.dojo.compare.Comparison;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.dojo.diagnosis;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Tolerance;
 import dev.dojo.kit.Kit;
 import dev.dojo.reference.AttentionMask;
 import dev.dojo.reference.Parameters;

@@ -1,11 +1,8 @@
 package dev.dojo.diagnosis;
 
-import dev.dojo.variants.Variant;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -21,13 +18,6 @@ public record SignatureTable(List<Signature> signatures) {
 
     public SignatureTable {
         signatures = List.copyOf(signatures);
-    }
-
-    /** One signature per variant: its family, its bug and the probes that kill it, in the map's order. */
-    public static SignatureTable fromKills(Map<Variant, Set<String>> killedBy) {
-        List<Signature> rows = new ArrayList<>();
-        killedBy.forEach((variant, probes) -> rows.add(new Signature(variant.family(), variant.bug(), probes)));
-        return new SignatureTable(rows);
     }
 
     /** How an observation fits the table. */

@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * The glyphs a diagnosis draws with: Unicode shades and marks, or plain ASCII for terminals that
  * cannot show them. A diagnosis writes no ANSI colour, so NO_COLOR needs no handling here.
- * Lines taken from {@link dev.dojo.assertions.ComparisonReport} keep their own glyphs.
+ * Lines taken from {@link dev.dojo.compare.ComparisonReport} keep their own glyphs.
  */
 public enum Style {
     UNICODE(" ░▒▓█", "✓", "✗", "·", "│", "◀", "×", "≤", "Δ", "…"),

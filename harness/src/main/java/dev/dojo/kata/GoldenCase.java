@@ -2,8 +2,8 @@ package dev.dojo.kata;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.dojo.assertions.Comparison;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Comparison;
+import dev.dojo.compare.Tolerance;
 import dev.dojo.diagnosis.Diagnosis;
 import dev.dojo.diagnosis.GoldenComparison;
 import dev.dojo.diagnosis.Localization;
@@ -13,6 +13,7 @@ import dev.dojo.probes.Probes;
 import dev.dojo.variants.Signatures;
 import org.opentest4j.AssertionFailedError;
 import dev.dojo.kit.Kit;
+import dev.dojo.tensor.Seeded;
 
 import java.util.List;
 
@@ -32,6 +33,17 @@ public interface GoldenCase {
     default Kit kit() {
         return null;
     }
+
+    /**
+     * The seed the kata's tests run at, and the CLI's probes and report with them: a kata's own
+     * default, unless {@code ./kata test --seed N} chose another ({@link Seeded#chosen}).
+     */
+    default long seed() {
+        return Seeded.chosen(DEFAULT_SEED);
+    }
+
+    /** The seed of a kata that names none of its own. */
+    long DEFAULT_SEED = 7;
 
     /** The tolerance the golden test asserts. */
     Tolerance tolerance();

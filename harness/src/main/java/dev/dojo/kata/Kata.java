@@ -10,11 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * A kata as its {@code kata.json} describes it, with where its parts live in the checkout:
- * katas/SLUG (briefing, broken source, tests) and solutions/SLUG (fixed source, SOLUTION.md).
+ * katas/SLUG (briefing, broken source, tests) and solutions/SLUG (fixed source, SOLUTION.md,
+ * wrong fixes). The folder's name is the slug; every other fact is written once, in kata.json.
+ *
+ * @param formerly          slugs the kata had before, still accepted with a notice
+ * @param equivalentMutants mutants of the solution that no test can kill, each with the reason
  */
 public record Kata(
         String slug,
@@ -22,12 +27,18 @@ public record Kata(
         int difficulty,
         List<String> topics,
         String timebox,
+        List<String> formerly,
         List<String> triggering,
         String golden,
+        List<EquivalentMutant> equivalentMutants,
         Path root) {
 
+    /** A PIT mutant of the solution that behaves exactly as the solution does, and why. */
+    public record EquivalentMutant(int line, String mutator, String why) {}
+
     private record Json(String slug, String title, Integer difficulty, List<String> topics, String timebox,
-                        List<String> triggering, String golden) {}
+                        List<String> formerly, List<String> triggering, String golden,
+                        List<EquivalentMutant> equivalentMutants) {}
 
     /** Reads katas/SLUG/kata.json under the checkout {@code root}; a clear error if a field is missing. */
     public static Kata read(Path root, String slug) {
@@ -41,8 +52,7 @@ public record Kata(
             throw new IllegalArgumentException(file + " is not valid JSON: " + e.getMessage(), e);
         }
         require(json != null, file, "is empty");
-        require(json.slug() != null, file, "has no slug");
-        require(slug.equals(json.slug()), file, "names slug '" + json.slug() + "' but lives in katas/" + slug);
+        require(json.slug() == null, file, "names a slug; the folder's name is the slug, so kata.json has none");
         require(json.title() != null, file, "has no title");
         require(json.difficulty() != null && json.difficulty() >= 1 && json.difficulty() <= 5, file,
                 "needs a difficulty from 1 to 5, got " + json.difficulty());
@@ -54,11 +64,18 @@ public record Kata(
         for (String test : json.triggering()) {
             require(test != null && test.contains("#"), file, "triggering test '" + test + "' must read Class#method");
         }
-        return new Kata(slug, json.title(), json.difficulty(), List.copyOf(json.topics()), json.timebox(),
-                List.copyOf(json.triggering()), json.golden(), root);
+        List<String> formerly = json.formerly() == null ? List.of() : List.copyOf(json.formerly());
+        List<EquivalentMutant> equivalent = json.equivalentMutants() == null ? List.of()
+                : List.copyOf(json.equivalentMutants());
+        for (EquivalentMutant m : equivalent) {
+            require(m != null && m.line() > 0 && m.mutator() != null && m.why() != null && !m.why().isBlank(), file,
+                    "has an equivalent mutant without a line, a mutator and a reason: " + m);
+        }
+        return new Kata(slug, json.title(), json.difficulty(), List.copyOf(json.topics()), json.timebox(), formerly,
+                List.copyOf(json.triggering()), json.golden(), equivalent, root);
     }
 
-    /** Every kata under root/katas, by slug. */
+    /** Every kata under root/katas (each folder with a kata.json), by slug. */
     public static List<Kata> all(Path root) {
         List<Kata> katas = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(root.resolve("katas"))) {
@@ -75,12 +92,22 @@ public record Kata(
         return all(root).stream().map(Kata::slug).toList();
     }
 
+    /** The kata that used to be called {@code former}, if any. */
+    public static Optional<Kata> formerlyCalled(Path root, String former) {
+        return all(root).stream().filter(k -> k.formerly().contains(former)).findFirst();
+    }
+
     public Path kataDir() {
         return root.resolve("katas").resolve(slug);
     }
 
     public Path solutionDir() {
         return root.resolve("solutions").resolve(slug);
+    }
+
+    /** solutions/SLUG/wrong-fixes: one folder per wrong fix, holding the component as a learner might write it. */
+    public Path wrongFixesDir() {
+        return solutionDir().resolve("wrong-fixes");
     }
 
     private static void require(boolean condition, Path file, String problem) {

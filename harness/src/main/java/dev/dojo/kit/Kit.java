@@ -20,6 +20,9 @@ import dev.dojo.reference.TransformerBlock;
 import dev.dojo.reference.TransformerBlock.Placement;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -29,7 +32,14 @@ import java.util.List;
  */
 public record Kit(String name, ModelConfig config, LayerNormFactory layerNorm, RmsNormFactory rmsNorm,
                   RotaryFactory rotary, AttentionFactory attention, SwiGluFactory swiGlu, GeluFactory gelu,
-                  BlockFactory block) {
+                  BlockFactory block, Set<Part> replaced) {
+
+    /** The parts a kit is built from; {@link #replaced()} names those that are not the reference's. */
+    public enum Part { LAYER_NORM, RMS_NORM, ROTARY, ATTENTION, SWIGLU, GELU, BLOCK }
+
+    public Kit {
+        replaced = replaced.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(replaced));
+    }
 
     public interface LayerNormFactory { Norm make(NDArray weight, NDArray bias, double eps); }
 
@@ -58,44 +68,56 @@ public record Kit(String name, ModelConfig config, LayerNormFactory layerNorm, R
     public static Kit reference(ModelConfig config) {
         return new Kit("reference", config, LayerNorm::new, RmsNorm::new,
                 (headSize, theta) -> new RotaryEmbedding(headSize, theta, RopePairing.HALF_SPLIT),
-                Attention::new, SwiGluFeedForward::new, GeluFeedForward::new, TransformerBlock::new);
+                Attention::new, SwiGluFeedForward::new, GeluFeedForward::new, TransformerBlock::new, Set.of());
     }
 
     public Kit named(String newName) {
-        return new Kit(newName, config, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, block);
+        return new Kit(newName, config, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, block, replaced);
     }
 
     /** The same parts in a model shaped by {@code c}. */
     public Kit withConfig(ModelConfig c) {
-        return new Kit(name, c, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, block);
+        return new Kit(name, c, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, block, replaced);
     }
 
     public Kit withLayerNorm(LayerNormFactory f) {
-        return new Kit(name, config, f, rmsNorm, rotary, attention, swiGlu, gelu, block);
+        return new Kit(name, config, f, rmsNorm, rotary, attention, swiGlu, gelu, block, with(Part.LAYER_NORM));
     }
 
     public Kit withRmsNorm(RmsNormFactory f) {
-        return new Kit(name, config, layerNorm, f, rotary, attention, swiGlu, gelu, block);
+        return new Kit(name, config, layerNorm, f, rotary, attention, swiGlu, gelu, block, with(Part.RMS_NORM));
     }
 
     public Kit withRotary(RotaryFactory f) {
-        return new Kit(name, config, layerNorm, rmsNorm, f, attention, swiGlu, gelu, block);
+        return new Kit(name, config, layerNorm, rmsNorm, f, attention, swiGlu, gelu, block, with(Part.ROTARY));
     }
 
     public Kit withAttention(AttentionFactory f) {
-        return new Kit(name, config, layerNorm, rmsNorm, rotary, f, swiGlu, gelu, block);
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, f, swiGlu, gelu, block, with(Part.ATTENTION));
     }
 
     public Kit withSwiGlu(SwiGluFactory f) {
-        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, f, gelu, block);
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, f, gelu, block, with(Part.SWIGLU));
     }
 
     public Kit withGelu(GeluFactory f) {
-        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, swiGlu, f, block);
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, swiGlu, f, block, with(Part.GELU));
     }
 
     public Kit withBlock(BlockFactory f) {
-        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, f);
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, f, with(Part.BLOCK));
+    }
+
+    /** True when this kit builds every part as the reference does. */
+    public boolean isReference() {
+        return replaced.isEmpty();
+    }
+
+    private Set<Part> with(Part part) {
+        Set<Part> parts = EnumSet.noneOf(Part.class);
+        parts.addAll(replaced);
+        parts.add(part);
+        return parts;
     }
 
     // Builders: a part from named parameters, as ModelConfig names them.

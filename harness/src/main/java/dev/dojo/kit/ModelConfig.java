@@ -38,6 +38,23 @@ public record ModelConfig(int vocabulary, int width, int heads, int kvHeads, int
         return new ModelConfig(48, 16, 4, 4, 32, 2, Placement.POST_NORM, NormKind.LAYER_NORM, false, FeedForwardKind.GELU);
     }
 
+    /** As {@link #tinyPostNorm()} with each sublayer reading a normalized copy: torch's norm_first=True encoder layer. */
+    public static ModelConfig tinyPreNormEncoder() {
+        return tinyPostNorm().withPlacement(Placement.PRE_NORM);
+    }
+
+    public ModelConfig withHeads(int h, int kv) {
+        return new ModelConfig(vocabulary, width, h, kv, hidden, layers, placement, norm, rope, feedForward);
+    }
+
+    public ModelConfig withNorm(NormKind n) {
+        return new ModelConfig(vocabulary, width, heads, kvHeads, hidden, layers, placement, n, rope, feedForward);
+    }
+
+    public ModelConfig withFeedForward(FeedForwardKind f) {
+        return new ModelConfig(vocabulary, width, heads, kvHeads, hidden, layers, placement, norm, rope, f);
+    }
+
     public ModelConfig withKvHeads(int kv) {
         return new ModelConfig(vocabulary, width, heads, kv, hidden, layers, placement, norm, rope, feedForward);
     }

@@ -7,8 +7,8 @@ import dev.dojo.kit.ModelConfig;
 import dev.dojo.kit.Kit;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import dev.dojo.assertions.Comparison;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Comparison;
+import dev.dojo.compare.Tolerance;
 import dev.dojo.reference.AttentionMask;
 
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.dojo.probes;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.dojo.assertions.Comparison;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Comparison;
+import dev.dojo.compare.Tolerance;
 import dev.dojo.kit.Kit;
 import dev.dojo.kit.ModelConfig;
 import dev.dojo.reference.AttentionMask;

@@ -5,8 +5,8 @@ import dev.dojo.reference.Block;
 import dev.dojo.kit.ModelConfig;
 import dev.dojo.kit.Kit;
 import ai.djl.ndarray.NDManager;
-import dev.dojo.assertions.Comparison;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Comparison;
+import dev.dojo.compare.Tolerance;
 import dev.dojo.reference.AttentionMask;
 import dev.dojo.tensor.Seeded;
 

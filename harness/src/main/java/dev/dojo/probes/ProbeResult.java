@@ -1,7 +1,7 @@
 package dev.dojo.probes;
 
-import dev.dojo.assertions.Comparison;
-import dev.dojo.assertions.ComparisonReport;
+import dev.dojo.compare.Comparison;
+import dev.dojo.compare.ComparisonReport;
 
 import java.util.List;
 

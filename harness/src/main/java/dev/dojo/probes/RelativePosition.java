@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import dev.dojo.reference.Rotary;
 import dev.dojo.kit.Kit;
 import ai.djl.ndarray.NDManager;
-import dev.dojo.assertions.Comparison;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Comparison;
+import dev.dojo.compare.Tolerance;
 import dev.dojo.tensor.Seeded;
 
 import java.util.List;

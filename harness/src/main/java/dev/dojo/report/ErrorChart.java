@@ -1,7 +1,7 @@
 package dev.dojo.report;
 
-import dev.dojo.assertions.Comparison;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Comparison;
+import dev.dojo.compare.Tolerance;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

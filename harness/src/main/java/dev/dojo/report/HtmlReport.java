@@ -1,8 +1,8 @@
 package dev.dojo.report;
 
-import dev.dojo.assertions.Comparison;
-import dev.dojo.assertions.ComparisonReport;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Comparison;
+import dev.dojo.compare.ComparisonReport;
+import dev.dojo.compare.Tolerance;
 import dev.dojo.kata.GoldenCase;
 import dev.dojo.probes.ProbeResult;
 

@@ -84,7 +84,7 @@ public final class Images {
 
     /** Three significant digits: plain for 1e-3 ≤ |x| < 1e4, scientific otherwise. */
     public static String number(double x) {
-        return dev.dojo.assertions.ComparisonReport.number(x);
+        return dev.dojo.compare.ComparisonReport.number(x);
     }
 
     /** One step between labelled ticks so that labels {@code minSpacing} pixels apart fit. */

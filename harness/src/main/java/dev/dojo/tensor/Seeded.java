@@ -22,6 +22,25 @@ public final class Seeded {
         this.seed = seed;
     }
 
+    /** The system property through which {@code ./kata test --seed N} reruns a kata at seed N. */
+    public static final String SEED_PROPERTY = "dojo.seed";
+
+    /**
+     * The seed a kata's tests run at: {@code byDefault}, unless {@code ./kata test --seed N} (the
+     * system property {@value #SEED_PROPERTY}) chose another to rerun a failure it printed.
+     */
+    public static long chosen(long byDefault) {
+        String chosen = System.getProperty(SEED_PROPERTY);
+        if (chosen == null || chosen.isBlank()) {
+            return byDefault;
+        }
+        try {
+            return Long.parseLong(chosen.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(SEED_PROPERTY + " must be a whole number, not '" + chosen + "'", e);
+        }
+    }
+
     /** A factory whose tensors live in {@code manager} and are reproduced by {@code seed}. */
     public static Seeded of(NDManager manager, long seed) {
         return new Seeded(manager, seed);
@@ -45,6 +64,16 @@ public final class Seeded {
             values[i] = (float) (std * gaussian(random));
         }
         return manager.create(values, new Shape(shape));
+    }
+
+    /** Standard-normal float32 values of {@code shape}, from the stream named {@code name}. */
+    public NDArray normal(String name, Shape shape) {
+        return normal(name, 1, shape.getShape());
+    }
+
+    /** Standard-normal float32 values scaled by {@code std}, of {@code shape}. */
+    public NDArray normal(String name, double std, Shape shape) {
+        return normal(name, std, shape.getShape());
     }
 
     /** Uniform float32 values in [low, high), from the stream named {@code name}. */
@@ -80,6 +109,15 @@ public final class Seeded {
             }
         }
         return manager.create(values, new Shape(lengths.length, tokens));
+    }
+
+    /**
+     * A (B, T) padding mask, 1 for tokens and 0 for pads: item b keeps {@code lengths[b]} trailing
+     * tokens, its pads in front, as batched generation lays a batch out.
+     */
+    public NDArray leftPadding(long tokens, long... lengths) {
+        NDArray right = rightPadding(tokens, lengths);
+        return right.flip(1);
     }
 
     /** A random generator for the stream named {@code name}, for choices that are not tensors. */

@@ -2,6 +2,7 @@ package dev.dojo.variants;
 
 import dev.dojo.diagnosis.Signature;
 import dev.dojo.diagnosis.SignatureTable;
+import dev.dojo.kit.Kit;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -50,8 +51,21 @@ public final class Signatures {
 
     /** The declared signature of every known-bad variant, as a table the diagnosis matches against. */
     public static SignatureTable table() {
+        return table(Variants.all());
+    }
+
+    /**
+     * The signatures of the bugs that could be in {@code component}: those of the variants that
+     * break the part it replaces, in a model like its own. A coach never suggests a RoPE bug for
+     * a model without RoPE, or an RMSNorm bug for a LayerNorm block.
+     */
+    public static SignatureTable table(Kit component) {
+        return table(Variants.applicableTo(component));
+    }
+
+    private static SignatureTable table(List<Variant> variants) {
         List<Signature> signatures = new ArrayList<>();
-        for (Variant variant : Variants.all()) {
+        for (Variant variant : variants) {
             Set<String> failing = DECLARED.get(variant.name());
             if (failing == null) {
                 throw new IllegalStateException("variant " + variant.name() + " has no declared signature");

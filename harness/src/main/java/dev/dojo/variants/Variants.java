@@ -5,6 +5,7 @@ import dev.dojo.kit.ModelConfig;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The catalogue of known-bad variants: each is a reference kit with one part replaced by a copy of
@@ -20,10 +21,12 @@ public final class Variants {
         return List.of(
                 new Variant("prenorm-residual-from-norm", "residual placement",
                         "the pre-norm residual carries norm(x) instead of x", llama("prenorm-residual-from-norm")
-                        .withBlock(PreNormFromNormBlock::new)),
+                        .withBlock(PreNormFromNormBlock::new),
+                        Set.of(Variant.Feature.PRE_NORM)),
                 new Variant("postnorm-sublayer-norm", "residual placement",
                         "the post-norm block normalizes the sublayer output, x + norm(f(x)), not the sum",
-                        postNorm("postnorm-sublayer-norm").withBlock(SublayerNormBlock::new)),
+                        postNorm("postnorm-sublayer-norm").withBlock(SublayerNormBlock::new),
+                        Set.of(Variant.Feature.POST_NORM)),
                 new Variant("mask-on-query-axis", "mask broadcast on the wrong axis",
                         "the padding mask is shaped (B, 1, T, 1), masking queries instead of keys",
                         llama("mask-on-query-axis").withAttention(QueryAxisMaskAttention::new)),
@@ -46,16 +49,19 @@ public final class Variants {
                         llama("rope-rotate-half-sign").withRotary(RopeUnsignedRotateHalf::new)),
                 new Variant("rope-offset-queries-only", "KV cache offset",
                         "with a cache, queries are rotated at the offset but keys from position 0",
-                        llama("rope-offset-queries-only").withAttention(QueriesOnlyOffsetAttention::new)),
+                        llama("rope-offset-queries-only").withAttention(QueriesOnlyOffsetAttention::new),
+                        Set.of(Variant.Feature.ROPE)),
                 new Variant("cache-keys-before-rope", "KV cache offset",
                         "the cache stores keys before RoPE and rotates all of them at the newest offset",
-                        llama("cache-keys-before-rope").withAttention(RotateCachedKeysAttention::new)),
+                        llama("cache-keys-before-rope").withAttention(RotateCachedKeysAttention::new),
+                        Set.of(Variant.Feature.ROPE)),
                 new Variant("decode-mask-offset-zero", "KV cache offset",
                         "the causal mask ignores the cache offset, as if the new tokens sat at position 0",
                         llama("decode-mask-offset-zero").withAttention(DecodeMaskAtZeroAttention::new)),
                 new Variant("gqa-tile", "GQA grouping",
                         "KV heads are tiled (query head h reads KV head h mod H_kv) instead of repeated in place",
-                        llama("gqa-tile").withAttention(TiledKvHeadsAttention::new)),
+                        llama("gqa-tile").withAttention(TiledKvHeadsAttention::new),
+                        Set.of(Variant.Feature.GROUPED_KV_HEADS)),
                 new Variant("heads-split-without-transpose", "head split and merge",
                         "heads are split with a plain reshape to (B, H, T, D), without the transpose",
                         llama("heads-split-without-transpose").withAttention(SplitWithoutTransposeAttention::new)),
@@ -86,6 +92,11 @@ public final class Variants {
                 new Variant("mask-fill-neg-inf", "numerical stability",
                         "masked scores are filled with -inf, so a row with nothing to see becomes NaN",
                         llama("mask-fill-neg-inf").withAttention(InfiniteMaskAttention::new)));
+    }
+
+    /** The variants whose bug could be in {@code component}'s replaced part, given its model. */
+    public static List<Variant> applicableTo(Kit component) {
+        return all().stream().filter(v -> v.appliesTo(component)).toList();
     }
 
     /** The variant called {@code name}, if there is one. */

@@ -1,5 +1,6 @@
 package dev.dojo.assertions;
 
+import dev.dojo.compare.Tolerance;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

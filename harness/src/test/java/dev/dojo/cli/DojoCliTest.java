@@ -20,12 +20,12 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The CLI run in-process on a copy of one catalogue kata (prenorm-residual), so nothing here
+ * The CLI run in-process on a copy of one catalogue kata (prenorm-block), so nothing here
  * touches the checkout. Each command, and each wrong input, with captured output.
  */
 class DojoCliTest {
     private static final Path REPO = Path.of(System.getProperty("dojo.root", "..")).toAbsolutePath().normalize();
-    private static final String SLUG = "prenorm-residual";
+    private static final String SLUG = "prenorm-block";
     private static final String COMPONENT = "src/main/java/dev/dojo/katas/prenorm/PreNormBlock.java";
 
     @TempDir
@@ -74,7 +74,7 @@ class DojoCliTest {
     @DisplayName("list shows each kata with its difficulty, time box and status")
     void listShowsTheCatalogue() {
         assertThat(kata("list")).isZero();
-        assertThat(out()).contains("prenorm-residual", "The block that forgot its input", "★★☆☆☆", "15 min",
+        assertThat(out()).contains("prenorm-block", "The block that forgot its input", "★★☆☆☆", "15 min",
                 "not started");
     }
 
@@ -89,7 +89,7 @@ class DojoCliTest {
     @DisplayName("an unknown kata gets the list of known ones and exit 2")
     void unknownKata() {
         assertThat(kata("test", "rope-of-by-one")).isEqualTo(2);
-        assertThat(err()).isEqualTo("dojo: unknown kata 'rope-of-by-one'. Known katas: prenorm-residual\n");
+        assertThat(err()).isEqualTo("dojo: unknown kata 'rope-of-by-one'. Known katas: prenorm-block\n");
     }
 
     @Test
@@ -98,7 +98,7 @@ class DojoCliTest {
         assertThat(kata("test", SLUG)).isEqualTo(1);
         assertThat(out()).contains("✗ agrees with torch.nn.TransformerEncoderLayer", "diverges from",
                 "✗ residual identity: with its sublayers' output projections zeroed", "✓ computes each sample", "2 passed, 3 failed",
-                "Stuck? ./kata hint prenorm-residual");
+                "Stuck? ./kata hint prenorm-block");
     }
 
     @Test
@@ -142,16 +142,16 @@ class DojoCliTest {
         assertThat(kata("hint", SLUG)).isZero();
         assertThat(out()).startsWith("Hint 3 of 3").contains("that was the last hint");
         assertThat(kata("hint", SLUG, "4")).isEqualTo(2);
-        assertThat(err()).isEqualTo("dojo: kata prenorm-residual has hints 1 to 3, not 4\n");
+        assertThat(err()).isEqualTo("dojo: kata prenorm-block has hints 1 to 3, not 4\n");
         assertThat(kata("progress")).isZero();
-        assertThat(out()).containsPattern("prenorm-residual\\s+in progress\\s+3");
+        assertThat(out()).containsPattern("prenorm-block\\s+in progress\\s+3");
     }
 
     @Test
     @DisplayName("start prints the briefing without its hints, the files to open, and starts the clock")
     void start() {
         assertThat(kata("start", SLUG)).isZero();
-        assertThat(out()).contains("## The report", "katas/prenorm-residual/" + COMPONENT, "./kata watch prenorm-residual")
+        assertThat(out()).contains("## The report", "katas/prenorm-block/" + COMPONENT, "./kata watch prenorm-block")
                 .doesNotContain("Hint 1");
         assertThat(kata("list")).isZero();
         assertThat(out()).contains("in progress");
@@ -188,7 +188,7 @@ class DojoCliTest {
         try (Stream<Path> files = Files.list(root.resolve(".dojo"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("progress.json");
         }
-        assertThat(Files.readString(root.resolve(".dojo/progress.json"))).contains("\"prenorm-residual\"", "\"hints\": 1");
+        assertThat(Files.readString(root.resolve(".dojo/progress.json"))).contains("\"prenorm-block\"", "\"hints\": 1");
     }
 
     @Test
@@ -226,7 +226,7 @@ class DojoCliTest {
     @DisplayName("verify checks the kata both ways and prints its row")
     void verify() {
         assertThat(kata("verify")).isZero();
-        assertThat(out()).contains("prenorm-residual", "✓ broken fails 3/5", "✓ solution passes 5/5", "1 katas valid");
+        assertThat(out()).contains("prenorm-block", "✓ broken fails 3/5", "✓ solution passes 5/5", "1 katas valid");
     }
 
     @Test
@@ -236,7 +236,7 @@ class DojoCliTest {
         assertThat(kata("report", SLUG, "--seed", "3", "-o", page.toString())).isZero();
         assertThat(out()).isEqualTo("wrote " + page + "\n");
         String html = Files.readString(page);
-        assertThat(html).contains("prenorm-residual", "residual identity", "Attention maps", "data:image/png;base64,")
+        assertThat(html).contains("prenorm-block", "residual identity", "Attention maps", "data:image/png;base64,")
                 .doesNotContain("src=\"http");
     }
 

@@ -2,9 +2,9 @@ package dev.dojo.diagnosis;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.dojo.assertions.Comparison;
-import dev.dojo.assertions.ComparisonReport;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Comparison;
+import dev.dojo.compare.ComparisonReport;
+import dev.dojo.compare.Tolerance;
 import dev.dojo.junit.ScopedManager;
 import dev.dojo.probes.ProbeResult;
 import org.junit.jupiter.api.DisplayName;

@@ -2,8 +2,8 @@ package dev.dojo.diagnosis;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.dojo.assertions.Comparison;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Comparison;
+import dev.dojo.compare.Tolerance;
 import dev.dojo.junit.ScopedManager;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.dojo.diagnosis;
 
 import ai.djl.ndarray.NDManager;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Tolerance;
 import dev.dojo.junit.ScopedManager;
 import dev.dojo.kit.Kit;
 import dev.dojo.kit.ModelConfig;

@@ -1,13 +1,9 @@
 package dev.dojo.diagnosis;
 
-import dev.dojo.kit.Kit;
-import dev.dojo.variants.Variant;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,21 +90,6 @@ class SignatureTableTest {
         SignatureTable.Match match = TABLE.match(Set.of("padding independence"), Set.of("position zero"));
 
         assertThat(match.families()).containsExactly("mask broadcast on the wrong axis");
-    }
-
-    @Test
-    @DisplayName("a kill matrix becomes one signature per variant, in its order")
-    void fromKills() {
-        Map<Variant, Set<String>> killedBy = new LinkedHashMap<>();
-        killedBy.put(new Variant("rope-from-one", "RoPE off by one", "positions count from 1", Kit.reference()),
-                Set.of("position zero"));
-        killedBy.put(new Variant("mask-on-query-axis", "mask broadcast on the wrong axis",
-                "the padding mask is laid along queries", Kit.reference()), Set.of("padding independence"));
-
-        assertThat(SignatureTable.fromKills(killedBy).signatures()).containsExactly(
-                new Signature("RoPE off by one", "positions count from 1", Set.of("position zero")),
-                new Signature("mask broadcast on the wrong axis", "the padding mask is laid along queries",
-                        Set.of("padding independence")));
     }
 
     @Test

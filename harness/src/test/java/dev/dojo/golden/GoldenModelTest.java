@@ -2,7 +2,7 @@ package dev.dojo.golden;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Tolerance;
 import dev.dojo.junit.ScopedManager;
 import dev.dojo.reference.Attention;
 import dev.dojo.reference.AttentionMask;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Tolerance;
 import dev.dojo.junit.ScopedManager;
 import dev.dojo.kit.Kit;
 import dev.dojo.reference.Attention;

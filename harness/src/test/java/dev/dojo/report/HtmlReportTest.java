@@ -1,8 +1,8 @@
 package dev.dojo.report;
 
 import ai.djl.ndarray.NDManager;
-import dev.dojo.assertions.Comparison;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Comparison;
+import dev.dojo.compare.Tolerance;
 import dev.dojo.junit.ScopedManager;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.dojo.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.dojo.assertions.Tolerance;
+import dev.dojo.compare.Tolerance;
 import dev.dojo.junit.ScopedManager;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
