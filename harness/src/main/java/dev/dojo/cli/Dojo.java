@@ -1,6 +1,7 @@
 package dev.dojo.cli;
 
 import dev.dojo.engine.Engines;
+import dev.dojo.kata.Kata;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,8 @@ import java.io.InputStream;
         description = "Bug-hunt katas for transformer code: run one, read where it diverges, fix it.",
         subcommands = {ListCommand.class, StartCommand.class, TestCommand.class, WatchCommand.class,
                 HintCommand.class, SolutionCommand.class, ResetCommand.class, VerifyCommand.class,
-                ProgressCommand.class, ProbesCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+                ProgressCommand.class, ProbesCommand.class, ReportCommand.class, CatalogueCommand.class,
+                CommandLine.HelpCommand.class})
 final class Dojo implements Runnable {
     final Workspace workspace;
     final Terminal terminal;
@@ -21,6 +23,24 @@ final class Dojo implements Runnable {
         this.workspace = workspace;
         this.terminal = terminal;
         this.in = in;
+    }
+
+    /**
+     * The kata called {@code slug}, or the one that used to be called so, with a one-line notice of
+     * its new name; an error listing the known katas if there is neither.
+     */
+    Kata kata(String slug) {
+        if (slug != null && !slug.contains("/") && !slug.contains("\\") && !slug.startsWith(".")
+                && Kata.slugs(workspace.root()).contains(slug)) {
+            return workspace.kata(slug);
+        }
+        java.util.Optional<Kata> renamed = slug == null ? java.util.Optional.empty()
+                : Kata.formerlyCalled(workspace.root(), slug);
+        if (renamed.isPresent()) {
+            terminal.err().println("dojo: kata '" + slug + "' is now called '" + renamed.get().slug() + "'");
+            return renamed.get();
+        }
+        return workspace.kata(slug);
     }
 
     @Override

@@ -20,11 +20,12 @@ final class HintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Kata kata = dojo.workspace.kata(slug);
+        Kata kata = dojo.kata(slug);
+        slug = kata.slug();
         Terminal t = dojo.terminal;
         Progress progress = dojo.workspace.progress();
         ListCommand.warn(t, progress);
-        Briefing briefing = Briefing.read(kata.kataDir().resolve("README.md"));
+        Briefing briefing = Briefing.read(kata);
         int count = briefing.hints().size();
         int shown = progress.entry(slug).hints;
         int n = number != null ? number : Math.min(shown + 1, count);
@@ -40,6 +41,9 @@ final class HintCommand implements Callable<Integer> {
             t.out().println(t.dim("(that was the last hint; ./kata solution " + slug + " shows the fix)"));
         }
         progress.hintShown(slug, n);
+        if (n == count && shown < count) {
+            t.out().println(t.dim("From now on ./kata test and watch also name the bug classes the evidence fits."));
+        }
         return 0;
     }
 }

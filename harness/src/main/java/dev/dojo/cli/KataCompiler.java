@@ -1,11 +1,6 @@
 package dev.dojo.cli;
 
-import javax.tools.Diagnostic;
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
+import dev.dojo.kata.Javac;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,8 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Compiles a kata's sources in-process with javax.tools, only when a source is newer than the
@@ -30,16 +23,13 @@ final class KataCompiler {
         }
     }
 
-    /** One compiler and file manager per JVM: the file manager caches the class path's jars, a watch loop's biggest cost. */
-    private static JavaCompiler compiler;
-    private static StandardJavaFileManager files;
-
     private KataCompiler() {}
 
     /**
-     * Compiles module/src/main/java, then the test sources, each only if one of its files changed
-     * since its last compile. The tests are also recompiled when the main classes' members changed,
-     * so they never run against signatures they were not compiled for.
+     * Compiles module/src/main/java, then the test sources, each only if one of its files changed,
+     * appeared or vanished since its last compile, into an emptied folder, so no class of a deleted
+     * or renamed source is ever tested. The tests are also recompiled when the main classes'
+     * members changed, so they never run against signatures they were not compiled for.
      */
     static void compileIfStale(Path module, Path testSources) throws CompileError {
         Path classes = module.resolve("target/classes");
@@ -48,77 +38,72 @@ final class KataCompiler {
         Path testStamp = module.resolve("target/.dojo-compiled-test");
         List<Path> main = javaFiles(module.resolve("src/main/java"));
         List<Path> tests = javaFiles(testSources);
+        if (main.isEmpty()) {
+            throw new CompileError("no Java sources in " + module.resolve("src/main/java")
+                    + ": the component's file is missing (./kata reset " + module.getFileName() + " restores it)");
+        }
+        if (tests.isEmpty()) {
+            throw new CompileError("no Java sources in " + testSources + ": the kata's tests are missing (./kata reset "
+                    + module.getFileName() + " restores them)");
+        }
         String classpath = System.getProperty("java.class.path");
         boolean testsStale = stale(tests, testStamp) || !Files.isDirectory(testClasses);
         if (stale(main, mainStamp) || !Files.isDirectory(classes)) {
             FileTime started = FileTime.fromMillis(System.currentTimeMillis());
             String before = Members.of(classes);
+            Javac.clear(classes);
             compile(main, classes, classpath);
-            touch(mainStamp, started);
+            touch(mainStamp, main, started);
             testsStale |= !Members.of(classes).equals(before);
         }
         if (testsStale) {
             FileTime started = FileTime.fromMillis(System.currentTimeMillis());
+            Javac.clear(testClasses);
             compile(tests, testClasses, classes + File.pathSeparator + classpath);
-            touch(testStamp, started);
+            touch(testStamp, tests, started);
         }
     }
 
+    /** Stale: never compiled, a source newer than the last compile, or a source added or removed since. */
     private static boolean stale(List<Path> sources, Path stamp) {
-        return !Files.exists(stamp) || newest(sources).compareTo(modified(stamp)) >= 0;
+        try {
+            return !Files.exists(stamp) || newest(sources).compareTo(modified(stamp)) >= 0
+                    || !Files.readString(stamp).equals(names(sources));
+        } catch (IOException e) {
+            return true;
+        }
     }
 
-    /** Marks a compile that started at {@code started}: a save during the compile stays newer than the stamp. */
-    private static void touch(Path stamp, FileTime started) {
+    private static String names(List<Path> sources) {
+        StringBuilder s = new StringBuilder();
+        sources.forEach(p -> s.append(p).append('\n'));
+        return s.toString();
+    }
+
+    /**
+     * Marks a compile of {@code sources} that started at {@code started}: a save during the compile
+     * stays newer than the stamp, and the stamp lists the sources, so one added or removed shows.
+     */
+    private static void touch(Path stamp, List<Path> sources, FileTime started) {
         try {
             Files.createDirectories(stamp.getParent());
-            Files.writeString(stamp, "");
+            Files.writeString(stamp, names(sources));
             Files.setLastModifiedTime(stamp, started);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static synchronized void compile(List<Path> sources, Path output, String classpath) throws CompileError {
-        if (compiler == null) {
-            compiler = ToolProvider.getSystemJavaCompiler();
-            if (compiler == null) {
-                throw new CompileError("no Java compiler in " + System.getProperty("java.home")
-                        + ": the dojo needs a JDK 17+, not a JRE");
-            }
-            files = compiler.getStandardFileManager(null, Locale.ROOT, java.nio.charset.StandardCharsets.UTF_8);
-        }
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    private static void compile(List<Path> sources, Path output, String classpath) throws CompileError {
         try {
-            Files.createDirectories(output);
-            List<String> options = List.of("-d", output.toString(), "-classpath", classpath, "-encoding", "UTF-8",
-                    "-proc:none", "-implicit:none");
-            boolean ok = compiler.getTask(null, files, diagnostics, options, null,
-                    files.getJavaFileObjectsFromPaths(sources)).call();
-            if (!ok) {
-                StringBuilder errors = new StringBuilder();
-                for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-                    if (d.getKind() == Diagnostic.Kind.ERROR) {
-                        String where = d.getSource() == null ? "" : Path.of(d.getSource().toUri()) + ":" + d.getLineNumber() + ": ";
-                        errors.append(where).append(d.getMessage(Locale.ROOT)).append('\n');
-                    }
-                }
-                throw new CompileError(errors.toString().stripTrailing());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            Javac.compile(sources, output, classpath);
+        } catch (Javac.CompileError e) {
+            throw new CompileError(e.getMessage());
         }
     }
 
     private static List<Path> javaFiles(Path root) {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Javac.sources(root);
     }
 
     private static FileTime newest(List<Path> sources) {

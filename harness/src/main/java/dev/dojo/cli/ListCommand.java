@@ -14,6 +14,9 @@ final class ListCommand implements Callable<Integer> {
     @ParentCommand
     Dojo dojo;
 
+    @picocli.CommandLine.Option(names = "--interview", description = "slugs, difficulty and time box only: no titles or topics")
+    boolean interview;
+
     @Override
     public Integer call() {
         Terminal t = dojo.terminal;
@@ -23,6 +26,15 @@ final class ListCommand implements Callable<Integer> {
         int slugWidth = Math.max(4, katas.stream().mapToInt(k -> k.slug().length()).max().orElse(0));
         int titleWidth = Math.max(5, katas.stream().mapToInt(k -> k.title().length()).max().orElse(0));
         int topicsWidth = Math.max(6, katas.stream().mapToInt(k -> String.join(", ", k.topics()).length()).max().orElse(0));
+        if (interview) {
+            String format = "%-" + slugWidth + "s  %-10s  %-8s  %s%n";
+            t.out().printf(Locale.ROOT, format, "kata", "difficulty", "time box", "status");
+            for (Kata k : katas) {
+                t.out().printf(Locale.ROOT, format, k.slug(), stars(k.difficulty()), k.timebox(),
+                        status(progress.entries().get(k.slug())));
+            }
+            return 0;
+        }
         String format = "%-" + slugWidth + "s  %-" + titleWidth + "s  %-10s  %-8s  %-" + topicsWidth + "s  %s%n";
         t.out().printf(Locale.ROOT, format, "kata", "title", "difficulty", "time box", "topics", "status");
         for (Kata k : katas) {
@@ -49,6 +61,14 @@ final class ListCommand implements Callable<Integer> {
         long s = d.toSeconds();
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    /** The interview clock: time since the start against the time box, stopped once the kata is solved. */
+    static String timer(Progress progress, Kata kata, java.time.Instant now) {
+        String clock = clock(progress.elapsed(kata.slug(), now));
+        Progress.Entry e = progress.entries().get(kata.slug());
+        return e != null && e.solved != null ? "⏱ solved in " + clock + " (time box " + kata.timebox() + ")"
+                : "⏱ " + clock + " (time box " + kata.timebox() + ")";
     }
 
     static void warn(Terminal t, Progress progress) {

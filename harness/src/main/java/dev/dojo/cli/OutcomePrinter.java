@@ -1,6 +1,10 @@
 package dev.dojo.cli;
 
 import dev.dojo.kata.KataTests;
+import dev.dojo.kata.ProbeGate;
+import dev.dojo.probes.ProbeResult;
+
+import java.util.List;
 
 /** Prints test outcomes the way a learner reads them: a mark, the test's words, then the evidence. */
 final class OutcomePrinter {
@@ -34,7 +38,20 @@ final class OutcomePrinter {
             return;
         }
         String line = verdict.passed() + " passed, " + verdict.failed() + " failed";
-        terminal.out().println(verdict.allPassed() ? terminal.green(line) : terminal.red(line));
+        terminal.out().println(verdict.testsPassed() ? terminal.green(line) : terminal.red(line));
+        if (!verdict.testsPassed()) {
+            return;
+        }
+        List<ProbeResult> broken = verdict.brokenProbes();
+        if (broken.isEmpty()) {
+            terminal.out().println(terminal.green("every probe that applies holds (" + verdict.probes().size() + ")"));
+            return;
+        }
+        terminal.out().println(terminal.red("tests pass, but " + ProbeGate.summary(broken)
+                + ": not solved yet, the component still breaks a property every correct one has"));
+        for (ProbeResult probe : broken) {
+            terminal.out().println(probe.report().indent(2).stripTrailing());
+        }
     }
 
     /** The first stack frames in kata code, so an exception points at the learner's line. */

@@ -103,10 +103,23 @@ final class Progress {
         save();
     }
 
-    /** Time since the kata was started, or zero if it was not. */
+    /** Time since the kata was started, or zero if it was not; once solved, the time it took (the clock stops). */
     Duration elapsed(String slug, Instant now) {
         Entry e = state.katas.get(slug);
-        return e == null || e.started == null ? Duration.ZERO : Duration.between(Instant.parse(e.started), now);
+        if (e == null || e.started == null) {
+            return Duration.ZERO;
+        }
+        return e.solved != null ? Duration.ofSeconds(e.solvedInSeconds) : Duration.between(Instant.parse(e.started), now);
+    }
+
+    /** Moves the entry kept under {@code former} to {@code current}, unless {@code current} has one already. */
+    void renamed(String former, String current) {
+        Entry e = state.katas.get(former);
+        if (e != null && !state.katas.containsKey(current)) {
+            state.katas.remove(former);
+            state.katas.put(current, e);
+            save();
+        }
     }
 
     private State read() {

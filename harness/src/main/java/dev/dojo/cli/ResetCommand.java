@@ -24,7 +24,8 @@ final class ResetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Kata kata = dojo.workspace.kata(slug);
+        Kata kata = dojo.kata(slug);
+        slug = kata.slug();
         Terminal t = dojo.terminal;
         Path sources = kata.kataDir().resolve("src/main/java");
         Path backup = dojo.workspace.dojo().resolve("backups").resolve(slug)

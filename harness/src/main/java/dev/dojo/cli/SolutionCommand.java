@@ -30,7 +30,8 @@ final class SolutionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Kata kata = dojo.workspace.kata(slug);
+        Kata kata = dojo.kata(slug);
+        slug = kata.slug();
         Terminal t = dojo.terminal;
         if (!yes) {
             t.out().print("Show the solution to " + slug + "? That ends the hunt. [y/N] ");

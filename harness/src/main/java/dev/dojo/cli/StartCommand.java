@@ -21,14 +21,26 @@ final class StartCommand implements Callable<Integer> {
     @Parameters(paramLabel = "<slug>", description = "the kata, as ./kata list names it")
     String slug;
 
+    @picocli.CommandLine.Option(names = "--interview", description = "the report only: no title, topics or hints")
+    boolean interview;
+
     @Override
     public Integer call() {
-        Kata kata = dojo.workspace.kata(slug);
+        Kata kata = dojo.kata(slug);
+        slug = kata.slug();
         Terminal t = dojo.terminal;
         Progress progress = dojo.workspace.progress();
         ListCommand.warn(t, progress);
-        Briefing briefing = Briefing.read(kata.kataDir().resolve("README.md"));
-        t.out().println(briefing.text());
+        Briefing briefing = Briefing.read(kata);
+        if (interview) {
+            t.out().println(t.bold(slug) + "  " + ListCommand.stars(kata.difficulty()) + "  time box " + kata.timebox());
+        } else {
+            t.out().println(t.bold("# " + kata.title()));
+            t.out().println(slug + "  " + ListCommand.stars(kata.difficulty()) + " (" + kata.difficulty() + "/5)  time box "
+                    + kata.timebox() + "  topics: " + String.join(", ", kata.topics()));
+        }
+        t.out().println();
+        t.out().println(briefing.body());
         t.out().println();
         t.out().println(t.bold("Open:"));
         for (Path source : sources(kata.kataDir().resolve("src/main/java"))) {
@@ -37,7 +49,9 @@ final class StartCommand implements Callable<Integer> {
         t.out().println(t.bold("Run:"));
         t.out().println("  ./kata watch " + slug + "     re-runs the tests on every save");
         t.out().println("  ./kata test " + slug + "      runs them once");
-        t.out().println("  ./kata hint " + slug + "      when you are stuck (" + briefing.hints().size() + " hints)");
+        if (!interview) {
+            t.out().println("  ./kata hint " + slug + "      when you are stuck (" + briefing.hints().size() + " hints)");
+        }
         progress.started(slug, Instant.now());
         t.out().println(t.dim("The clock is running: time box " + kata.timebox() + "."));
         return 0;

@@ -3,7 +3,7 @@ package dev.dojo.cli;
 import dev.dojo.diagnosis.Mode;
 import dev.dojo.kata.Kata;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 
-@Command(name = "test", description = "Run a kata's tests and show where it diverges. Exit 0 only when all pass.")
+@Command(name = "test", description = "Run a kata's tests and probes and show where it diverges. Exit 0 only when solved.")
 final class TestCommand implements Callable<Integer> {
     @ParentCommand
     Dojo dojo;
@@ -19,36 +19,37 @@ final class TestCommand implements Callable<Integer> {
     @Parameters(paramLabel = "<slug>", description = "the kata, as ./kata list names it")
     String slug;
 
-    @Option(names = "--interview", description = "evidence only: no suggestions or hints, and a timer")
-    boolean interview;
-
-    @Option(names = "--timeout", description = "seconds each test may run (default: ${DEFAULT-VALUE})")
-    long timeoutSeconds = KataRunner.TEST_TIMEOUT.toSeconds();
+    @Mixin
+    RunOptions options;
 
     @Override
     public Integer call() {
-        Kata kata = dojo.workspace.kata(slug);
+        Kata kata = dojo.kata(slug);
         Terminal t = dojo.terminal;
+        Duration timeout = options.timeout();
         Progress progress = dojo.workspace.progress();
         ListCommand.warn(t, progress);
-        t.out().println(t.bold(slug) + ": " + kata.title());
-        if (interview) {
-            t.out().println(t.dim("⏱ " + ListCommand.clock(progress.elapsed(slug, Instant.now())) + " (time box "
-                    + kata.timebox() + ")"));
+        Mode mode = options.mode(progress.entry(kata.slug()).hints, Briefing.read(kata).hints().size());
+        t.out().println(t.bold(kata.slug()) + (options.interview ? "" : ": " + kata.title()));
+        if (options.interview) {
+            t.out().println(t.dim(ListCommand.timer(progress, kata, Instant.now())));
         }
         t.out().println();
-        System.setProperty(Mode.PROPERTY, interview ? "interview" : "coach");   // read by the kata's failures
-        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        options.applyTo(mode);
         OutcomePrinter printer = new OutcomePrinter(t, timeout);
         KataRunner.Verdict verdict = KataRunner.run(kata, timeout, printer::print);
         t.out().println();
         printer.summary(verdict);
         if (verdict.compiled()) {
-            progress.ran(slug, verdict.allPassed(), Instant.now());
+            progress.ran(kata.slug(), verdict.solved(), Instant.now());
         }
-        if (!verdict.allPassed() && !interview) {
-            t.out().println(t.dim("Stuck? ./kata hint " + slug));
+        if (verdict.solved()) {
+            if (options.interview) {
+                t.out().println(t.dim(ListCommand.timer(progress, kata, Instant.now())));
+            }
+        } else if (!options.interview) {
+            t.out().println(t.dim("Stuck? ./kata hint " + kata.slug()));
         }
-        return verdict.allPassed() ? 0 : 1;
+        return verdict.solved() ? 0 : 1;
     }
 }

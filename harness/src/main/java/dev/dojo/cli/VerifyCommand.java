@@ -30,6 +30,12 @@ final class VerifyCommand implements Callable<Integer> {
         boolean valid = true;
         for (Integrity.Report report : reports) {
             t.out().println(report.valid() ? report.row() : t.red(report.row()));
+            for (Integrity.WrongFixVerdict fix : report.wrongFixes()) {
+                String caught = fix.rejected() ? "rejected by " + String.join(", ", fix.failedTests().isEmpty()
+                        ? fix.failedProbes() : fix.failedTests()) : "NOT rejected";
+                t.out().println("    " + (fix.rejected() ? t.green("✓ ") : t.red("✗ ")) + "wrong fix " + fix.name()
+                        + t.dim(": " + caught));
+            }
             for (String problem : report.problems()) {
                 t.out().println("    " + t.red("✗ ") + problem);
             }
@@ -42,7 +48,6 @@ final class VerifyCommand implements Callable<Integer> {
     private static void compile(Kata kata) {
         try {
             KataCompiler.compileIfStale(kata.kataDir(), kata.kataDir().resolve("src/test/java"));
-            KataCompiler.compileIfStale(kata.solutionDir(), kata.kataDir().resolve("src/test/java"));
         } catch (KataCompiler.CompileError e) {
             throw new UserError(kata.slug() + " does not compile:\n" + e.getMessage().indent(2).stripTrailing(), 1);
         }

@@ -1,8 +1,8 @@
 package dev.dojo.cli;
 
-import dev.dojo.diagnosis.Mode;
 import dev.dojo.kata.Kata;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -22,40 +22,42 @@ final class WatchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "<slug>", description = "the kata")
     String slug;
 
-    @Option(names = "--interview", description = "evidence only: no suggestions or hints, and a timer")
-    boolean interview;
-
-    @Option(names = "--timeout", description = "seconds each test may run (default: ${DEFAULT-VALUE})")
-    long timeoutSeconds = KataRunner.TEST_TIMEOUT.toSeconds();
+    @Mixin
+    RunOptions options;
 
     @Option(names = "--runs", hidden = true, description = "stop after this many runs (for tests and benchmarks)")
     int runs = -1;
 
     @Override
     public Integer call() throws InterruptedException {
-        Kata kata = dojo.workspace.kata(slug);
+        Kata kata = dojo.kata(slug);
         Terminal t = dojo.terminal;
+        Duration timeout = options.timeout();
+        int hintCount = Briefing.read(kata).hints().size();
         Progress progress = dojo.workspace.progress();
         ListCommand.warn(t, progress);
-        progress.started(slug, Instant.now());
-        System.setProperty(Mode.PROPERTY, interview ? "interview" : "coach");   // read by the kata's failures
-        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        progress.started(kata.slug(), Instant.now());
+        options.applyTo(options.mode(progress.entry(kata.slug()).hints, hintCount));
         OutcomePrinter printer = new OutcomePrinter(t, timeout);
         AtomicInteger done = new AtomicInteger();
-        t.out().println(t.bold(slug) + ": " + kata.title() + t.dim("  (watching " + kata.kataDir().getFileName()
-                + "/src; Ctrl-C stops)"));
+        t.out().println(t.bold(kata.slug()) + (options.interview ? "" : ": " + kata.title())
+                + t.dim("  (watching " + kata.kataDir().getFileName() + "/src; Ctrl-C stops)"));
         new Watcher(kata, timeout).watch(() -> runs >= 0 && done.get() >= runs, printer::print, run -> {
             printer.summary(run.verdict());
+            // read afresh: start, hint or another watch may have written progress since
+            Progress now = dojo.workspace.progress();
+            if (run.verdict().compiled()) {
+                now.ran(kata.slug(), run.verdict().solved(), Instant.now());
+            }
             String timing = run.saveToVerdict().isZero() ? "" : "  verdict " + run.saveToVerdict().toMillis() + " ms after save";
-            String timer = interview ? "  ⏱ " + ListCommand.clock(progress.elapsed(slug, Instant.now())) : "";
+            String timer = options.interview ? "  " + ListCommand.timer(now, kata, Instant.now()) : "";
             t.out().println(t.dim("── " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + timing + timer
                     + " ── waiting for a save"));
-            if (run.verdict().compiled()) {
-                progress.ran(slug, run.verdict().allPassed(), Instant.now());
+            if (run.verdict().solved()) {
+                t.out().println(t.green("Solved: every test passes and every probe holds. ") + "./kata solution "
+                        + kata.slug() + " explains why the fix is right.");
             }
-            if (run.verdict().allPassed()) {
-                t.out().println(t.green("All green. ") + "./kata solution " + slug + " explains why the fix is right.");
-            }
+            options.applyTo(options.mode(now.entry(kata.slug()).hints, hintCount));
             done.incrementAndGet();
         });
         return 0;

@@ -31,7 +31,14 @@ record Workspace(Path root) {
         return root.resolve(".dojo");
     }
 
+    /** The learner's progress, with entries kept under a kata's former slug moved to its current one. */
     Progress progress() {
-        return new Progress(dojo().resolve("progress.json"));
+        Progress progress = new Progress(dojo().resolve("progress.json"));
+        for (Kata kata : katas()) {
+            for (String former : kata.formerly()) {
+                progress.renamed(former, kata.slug());
+            }
+        }
+        return progress;
     }
 }

@@ -167,6 +167,10 @@ public record Diagnosis(GoldenComparison golden, List<ProbeResult> probes, Local
         return lines;
     }
 
+    /**
+     * The bug classes the verdicts fit, each led by the properties its signature breaks, so that a
+     * coach names what is broken before what might have broken it.
+     */
     private List<String> suggestions(Style style) {
         SignatureTable.Match match = match();
         if (match.kind() == SignatureTable.Kind.NONE) {
@@ -186,13 +190,21 @@ public record Diagnosis(GoldenComparison golden, List<ProbeResult> probes, Local
             }
             List<String> bugs = new ArrayList<>();
             Set<String> differing = new LinkedHashSet<>();
+            Set<String> broken = new LinkedHashSet<>();
             for (SignatureTable.Candidate c : family.getValue()) {
                 if (!bugs.contains(c.signature().bug())) {
                     bugs.add(c.signature().bug());
                 }
                 differing.addAll(c.differing());
+                probes.stream().map(ProbeResult::probe)
+                        .filter(p -> failing().contains(p) && c.signature().failing().contains(p)).forEach(broken::add);
             }
-            String head = "  consistent with";
+            List<String> properties = new ArrayList<>();
+            for (String probe : broken) {
+                properties.add(probe.replace(' ', NO_BREAK) + NO_BREAK + style.fails());
+            }
+            String head = "  " + (properties.isEmpty() ? "no broken property" : String.join(", ", properties))
+                    + (style == Style.ASCII ? " -> " : " → ") + "consistent with";
             if (match.kind() == SignatureTable.Kind.NEAREST) {
                 int distance = family.getValue().get(0).distance();
                 head += " (nearest, " + distance + " probe" + (distance == 1 ? "" : "s") + " apart)";

@@ -1,17 +1,20 @@
 package dev.dojo.diagnosis;
 
-/** Who reads a diagnosis: a coach's report suggests the bug classes the evidence fits; an interview's shows only the evidence. */
+/**
+ * Who reads a diagnosis. By default a pair sees the evidence only and names the bug themselves; a
+ * coach (after the third hint, or with {@code --coach}) also sees the bug classes the evidence fits.
+ */
 public enum Mode {
-    /** The evidence, then "consistent with: family (bug)" from the signature table. */
-    COACH,
-    /** The evidence only: the reader names the bug. */
-    INTERVIEW;
+    /** The evidence only: the reader names the bug. The default, and always so in an interview. */
+    EVIDENCE,
+    /** The evidence, then the broken properties and the bug classes whose signature they fit. */
+    COACH;
 
-    /** The system property that picks the mode of kata test failures: {@code interview} or {@code coach} (the default). */
+    /** The system property that picks the mode of kata test failures: {@code coach}, or evidence only. */
     public static final String PROPERTY = "dojo.mode";
 
-    /** The mode {@value #PROPERTY} names; coach unless it says interview. */
+    /** The mode {@value #PROPERTY} names: coach only when it says so. */
     public static Mode current() {
-        return "interview".equalsIgnoreCase(System.getProperty(PROPERTY, "")) ? INTERVIEW : COACH;
+        return "coach".equalsIgnoreCase(System.getProperty(PROPERTY, "")) ? COACH : EVIDENCE;
     }
 }

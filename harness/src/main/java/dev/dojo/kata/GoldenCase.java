@@ -70,7 +70,7 @@ public interface GoldenCase {
         Diagnosis diagnosis = kit == null ? Diagnosis.of(golden, List.of())
                 : Diagnosis.collect(golden, kit, Probes.all(), manager, seed)
                         .withLocalization(Localization.run(kit, Kit.reference(kit.config()), manager, seed, tolerance()))
-                        .withSignatures(Signatures.table());
+                        .withSignatures(Signatures.table(kit));
         throw new AssertionFailedError(diagnosis.render(Mode.current(), Style.detect()));
     }
 

@@ -2,6 +2,8 @@ package dev.dojo.kata;
 
 import ai.djl.ndarray.NDManager;
 import dev.dojo.engine.Engines;
+import dev.dojo.kit.Kit;
+import dev.dojo.probes.ProbeResult;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +32,10 @@ public final class Integrity {
     public static final double BROKEN_AT_LEAST = 100;
     public static final double SOLUTION_AT_MOST = 0.1;
     public static final Duration TEST_TIMEOUT = Duration.ofSeconds(60);
+    /** A catalogue kata keeps at least this many wrong fixes, each of which must fail it. */
+    public static final int MIN_WRONG_FIXES = 4;
+    /** The first line of a wrong fix's source: this prefix, then the one-line note. */
+    public static final String WRONG_FIX_NOTE = "// wrong fix: ";
 
     private Integrity() {}
 
@@ -42,21 +48,44 @@ public final class Integrity {
         }
     }
 
+    /**
+     * A plausible fix that is wrong, kept so that the kata is proven to reject it.
+     *
+     * @param name the folder's name under solutions/SLUG/wrong-fixes
+     * @param note what it does and why it is wrong, from its first line
+     * @param side the kata's tests over the wrong fix, compiled
+     */
+    public record WrongFix(String name, String note, Side side) {}
+
+    /** How the kata answered a wrong fix: the tests that failed and the probes that broke; rejected when either is not empty. */
+    public record WrongFixVerdict(String name, String note, List<String> failedTests, List<String> failedProbes) {
+        public boolean rejected() {
+            return !failedTests.isEmpty() || !failedProbes.isEmpty();
+        }
+    }
+
     /** What the check found for one kata; valid when {@code problems} is empty. */
     public record Report(String slug, List<KataTests.Outcome> broken, List<KataTests.Outcome> solution,
-                         int changedLines, double brokenLeast, double solutionMost, List<String> problems) {
+                         int changedLines, double brokenLeast, double solutionMost, List<WrongFixVerdict> wrongFixes,
+                         List<String> problems) {
         public boolean valid() {
             return problems.isEmpty();
+        }
+
+        /** The wrong fixes the kata rejects. */
+        public long rejected() {
+            return wrongFixes.stream().filter(WrongFixVerdict::rejected).count();
         }
 
         /** The report as one row of a table: kata, broken fails, solution passes, diff lines, separation. */
         public String row() {
             long failing = broken.stream().filter(o -> !o.passed()).count();
             long passing = solution.stream().filter(KataTests.Outcome::passed).count();
-            return String.format(Locale.ROOT, "%-22s %s broken fails %d/%d   %s solution passes %d/%d   diff %d lines   "
-                            + "separation ≥%.3gx / ≤%.2gx tolerance",
+            return String.format(Locale.ROOT, "%-22s %s broken fails %d/%d   %s solution passes %d/%d   %s wrong fixes"
+                            + " rejected %d/%d   diff %d lines   separation ≥%.3gx / ≤%.2gx tolerance",
                     slug, mark(failing > 0), failing, broken.size(), mark(passing == solution.size() && passing > 0),
-                    passing, solution.size(), changedLines, brokenLeast, solutionMost);
+                    passing, solution.size(), mark(rejected() == wrongFixes.size()), rejected(), wrongFixes.size(),
+                    changedLines, brokenLeast, solutionMost);
         }
 
         private static String mark(boolean ok) {
@@ -64,9 +93,20 @@ public final class Integrity {
         }
     }
 
-    /** Checks the kata with its triggering tests and golden case, broken and fixed sides as given. */
+    /** Checks the kata with its triggering tests and golden case, broken and fixed sides as given, and no wrong fixes. */
     public static Report check(String slug, Set<String> triggering, String goldenCase, Side broken, Side fixed) {
-        List<String> problems = new ArrayList<>();
+        return check(slug, triggering, goldenCase, broken, fixed, List.of(), 0, List.of());
+    }
+
+    /**
+     * Checks the kata both ways, then its wrong fixes: each must fail a test or break a probe that
+     * applies to the kata's kit. The solution, and the reference parts in the kit's model, must hold
+     * every applicable probe over {@link #SEEDS} seeds. {@code earlier} are problems found before the
+     * check could start (a solution or wrong fix that does not compile).
+     */
+    public static Report check(String slug, Set<String> triggering, String goldenCase, Side broken, Side fixed,
+                               List<WrongFix> wrongFixes, int minWrongFixes, List<String> earlier) {
+        List<String> problems = new ArrayList<>(earlier);
         List<KataTests.Outcome> brokenOutcomes = KataTests.run(broken.classpath(), broken.testClasses(), TEST_TIMEOUT, o -> {});
         List<KataTests.Outcome> fixedOutcomes = KataTests.run(fixed.classpath(), fixed.testClasses(), TEST_TIMEOUT, o -> {});
 
@@ -127,13 +167,158 @@ public final class Integrity {
                 }
             }
         }
-        return new Report(slug, brokenOutcomes, fixedOutcomes, changed, brokenLeast, solutionMost, List.copyOf(problems));
+        if (!fixedOutcomes.isEmpty()) {
+            probesHold(fixed, goldenCase, problems);
+        }
+
+        List<WrongFixVerdict> verdicts = new ArrayList<>();
+        if (wrongFixes.size() < minWrongFixes) {
+            problems.add("the kata keeps " + wrongFixes.size() + " wrong fixes; it needs at least " + minWrongFixes
+                    + " (solutions/" + slug + "/wrong-fixes/<name>/, each starting '" + WRONG_FIX_NOTE.strip() + " …')");
+        }
+        for (WrongFix fix : wrongFixes) {
+            WrongFixVerdict verdict = judge(fix, goldenCase);
+            verdicts.add(verdict);
+            if (!verdict.rejected()) {
+                problems.add("wrong fix " + fix.name() + " passes every test and probe: " + fix.note());
+            }
+        }
+        return new Report(slug, brokenOutcomes, fixedOutcomes, changed, brokenLeast, solutionMost, List.copyOf(verdicts),
+                List.copyOf(problems));
     }
 
-    /** Checks a catalogue kata as Maven built it: katas/SLUG against solutions/SLUG. */
+    /**
+     * Checks a catalogue kata: katas/SLUG as Maven built it, against solutions/SLUG and each of its
+     * wrong fixes, compiled here with the kata's tests into katas/SLUG/target/integrity.
+     */
     public static Report check(Kata kata) {
-        return check(kata.slug(), Set.copyOf(kata.triggering()), kata.golden(),
-                Side.maven(kata.kataDir()), Side.maven(kata.solutionDir()));
+        Side broken = Side.maven(kata.kataDir());
+        Path work = kata.kataDir().resolve("target/integrity");
+        List<String> problems = new ArrayList<>();
+        Path brokenSources = kata.kataDir().resolve("src/main/java");
+        Side fixed = compiled(kata.solutionDir().resolve("src/main/java"), brokenSources, work.resolve("solution"),
+                broken.testClasses(), "the solution", problems);
+        List<WrongFix> wrongFixes = new ArrayList<>();
+        for (Path folder : folders(kata.wrongFixesDir())) {
+            String name = folder.getFileName().toString();
+            String note = note(folder, name, brokenSources, problems);
+            Side side = compiled(folder, brokenSources, work.resolve("wrong-fixes").resolve(name), broken.testClasses(),
+                    "wrong fix " + name, problems);
+            if (side != null && note != null) {
+                wrongFixes.add(new WrongFix(name, note, side));
+            }
+        }
+        if (fixed == null) {
+            return new Report(kata.slug(), List.of(), List.of(), 0, Double.NaN, Double.NaN, List.of(),
+                    List.copyOf(problems));
+        }
+        return check(kata.slug(), Set.copyOf(kata.triggering()), kata.golden(), broken, fixed, wrongFixes,
+                MIN_WRONG_FIXES, problems);
+    }
+
+    /** The solution and the reference parts in the same model hold every probe that applies, at every seed. */
+    private static void probesHold(Side fixed, String goldenCase, List<String> problems) {
+        try (URLClassLoader loader = new URLClassLoader(ProbeGate.urls(fixed.classpath()),
+                Integrity.class.getClassLoader())) {
+            GoldenCase golden = ProbeGate.load(loader, goldenCase);
+            Kit kit = golden.kit();
+            if (kit == null) {
+                return;
+            }
+            for (ProbeResult r : ProbeGate.failing(ProbeGate.check(kit, 1, SEEDS))) {
+                problems.add("the solution breaks probe " + r.probe() + " (seed " + r.seed() + "): " + r.property());
+            }
+            for (ProbeResult r : ProbeGate.failing(ProbeGate.check(Kit.reference(kit.config()), 1, SEEDS))) {
+                problems.add("the reference parts in the kata's model break probe " + r.probe() + " (seed " + r.seed()
+                        + "): the probe or the model is wrong");
+            }
+        } catch (IllegalStateException e) {
+            if (!problems.contains(e.getMessage())) {     // the separation check may have said so already
+                problems.add(e.getMessage());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs the kata's tests and its probe gate on a wrong fix, as {@code ./kata test} would. */
+    private static WrongFixVerdict judge(WrongFix fix, String goldenCase) {
+        List<KataTests.Outcome> outcomes = KataTests.run(fix.side().classpath(), fix.side().testClasses(),
+                TEST_TIMEOUT, o -> {});
+        List<String> failedTests = outcomes.stream().filter(o -> !o.passed()).map(KataTests.Outcome::id).sorted().toList();
+        List<String> failedProbes = List.of();
+        if (failedTests.isEmpty()) {
+            try {
+                failedProbes = ProbeGate.failing(ProbeGate.check(fix.side().classpath(), goldenCase, ProbeGate.SEEDS))
+                        .stream().map(ProbeResult::probe).toList();
+            } catch (RuntimeException e) {
+                failedProbes = List.of("(the golden case threw: " + e.getMessage() + ")");
+            }
+        }
+        return new WrongFixVerdict(fix.name(), fix.note(), failedTests, failedProbes);
+    }
+
+    /**
+     * The kata's tests over {@code sources}, compiled into {@code output}: the source files in
+     * {@code sources} replace the broken ones of the same name, the others come from {@code brokenSources}.
+     * Null, with a problem, when they do not compile.
+     */
+    private static Side compiled(Path sources, Path brokenSources, Path output, Path testClasses, String what,
+                                 List<String> problems) {
+        Map<String, Path> files = javaFiles(brokenSources);
+        Map<String, Path> replacing = new TreeMap<>();
+        for (Path file : Javac.sources(sources)) {
+            replacing.put(file.getFileName().toString(), file);
+        }
+        if (replacing.isEmpty()) {
+            problems.add(what + " has no sources in " + sources);
+            return null;
+        }
+        List<Path> all = new ArrayList<>();
+        for (Map.Entry<String, Path> broken : files.entrySet()) {
+            String name = broken.getValue().getFileName().toString();
+            all.add(replacing.getOrDefault(name, broken.getValue()));
+        }
+        for (String name : replacing.keySet()) {
+            if (files.values().stream().noneMatch(p -> p.getFileName().toString().equals(name))) {
+                problems.add(what + " has " + name + ", which is not a source of the kata");
+                return null;
+            }
+        }
+        try {
+            Javac.clear(output);
+            Javac.compile(all, output, System.getProperty("java.class.path"));
+        } catch (Javac.CompileError e) {
+            problems.add(what + " does not compile: " + e.getMessage().lines().findFirst().orElse(""));
+            return null;
+        }
+        return new Side(sources, List.of(output, testClasses), testClasses);
+    }
+
+    /** The note on a wrong fix's first line; null, with a problem, when a source lacks it. */
+    private static String note(Path folder, String name, Path brokenSources, List<String> problems) {
+        String note = null;
+        for (Path file : Javac.sources(folder)) {
+            String first = lines(file).stream().findFirst().orElse("");
+            if (!first.startsWith(WRONG_FIX_NOTE) || first.length() == WRONG_FIX_NOTE.length()) {
+                problems.add("wrong fix " + name + ": " + file.getFileName() + " must start with '" + WRONG_FIX_NOTE
+                        + "<what it does and why it is wrong>'");
+                return null;
+            }
+            note = first.substring(WRONG_FIX_NOTE.length()).strip();
+        }
+        return note;
+    }
+
+    private static List<Path> folders(Path root) {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(root)) {
+            return list.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root, e);
+        }
     }
 
     private static double ratio(Side side, String sideName, String goldenCase, NDManager manager, long seed,

@@ -82,8 +82,8 @@ class DiagnosisReportTest {
                   2 │ ▒ │
                   3 │█  │
                   scale: ░ ≤ 0.25  ▒ ≤ 0.5  ▓ ≤ 0.75  █ ≤ 1
-                  consistent with: pre-norm residual misplaced (the residual adds norm(x) instead of x; the block
-                      returns norm(x + f(x)))
+                  residual identity ✗, kv-cache ✗ → consistent with: pre-norm residual misplaced (the residual adds
+                      norm(x) instead of x; the block returns norm(x + f(x)))
                   seed: 7 (reruns this exact case)
                 """));
     }
@@ -94,7 +94,7 @@ class DiagnosisReportTest {
         GoldenComparison golden = golden(manager);
         Diagnosis diagnosis = Diagnosis.of(golden, verdicts(manager)).withSignatures(TABLE);
 
-        String report = diagnosis.render(Mode.INTERVIEW, Style.ASCII);
+        String report = diagnosis.render(Mode.EVIDENCE, Style.ASCII);
 
         assertThat(report).isEqualTo(header(golden) + lines("""
                   probes: batch independence ok  residual identity FAIL  kv-cache FAIL  position zero n/a
@@ -131,8 +131,9 @@ class DiagnosisReportTest {
                   probes: residual identity ✗  kv-cache ✓
                   ✗ residual identity: a block with zeroed sublayers is the identity
                       returned norm(x)
-                  consistent with (nearest, 1 probe apart): pre-norm residual misplaced (the residual adds norm(x)
-                      instead of x; the block returns norm(x + f(x))); differs on kv-cache (holds here)
+                  residual identity ✗ → consistent with (nearest, 1 probe apart): pre-norm residual misplaced (the
+                      residual adds norm(x) instead of x; the block returns norm(x + f(x))); differs on
+                      kv-cache (holds here)
                 """));
     }
 
@@ -158,7 +159,7 @@ class DiagnosisReportTest {
         Diagnosis diagnosis = Diagnosis.of(new GoldenComparison(agrees, "Block output", "the reference block",
                 List.of("pos", "dim"), 7L), List.of(ProbeResult.decided("causality", "causal", false, "token 3 saw token 4", 7)));
 
-        assertThat(diagnosis.render(Mode.INTERVIEW, Style.UNICODE)).isEqualTo(lines("""
+        assertThat(diagnosis.render(Mode.EVIDENCE, Style.UNICODE)).isEqualTo(lines("""
                 Block output agrees with the reference block (tolerance abs 1e-5, rel 1e-4)
                   probes: causality ✗
                   ✗ causality: causal
@@ -194,7 +195,7 @@ class DiagnosisReportTest {
         Diagnosis diagnosis = Diagnosis.of(golden(manager), List.of()).withAttentionWeights(new GoldenComparison(
                 weights, "Attention weights", "the reference's", List.of("batch", "head", "query", "key"), null));
 
-        String report = diagnosis.render(Mode.INTERVIEW, Style.UNICODE);
+        String report = diagnosis.render(Mode.EVIDENCE, Style.UNICODE);
 
         assertThat(report).endsWith(lines("""
                   |Δ| by query (rows) × key (columns), max over batch, head; blank: within tolerance

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -173,5 +174,63 @@ class IntegrityTest {
                         + " java.lang.ClassNotFoundException: dev.dojo.fixtures.scaler.NoSuchGolden",
                 "golden case dev.dojo.fixtures.scaler.NoSuchGolden cannot be made:"
                         + " java.lang.ClassNotFoundException: dev.dojo.fixtures.scaler.NoSuchGolden");
+    }
+
+    private static Integrity.WrongFix wrongFix(String name, Integrity.Side side) {
+        return new Integrity.WrongFix(name, "a fix a tired engineer might write", side);
+    }
+
+    @Test
+    @DisplayName("a wrong fix that fails a test is rejected, and the report names the tests that caught it")
+    void wrongFixThatFailsATestIsRejected() {
+        Integrity.Report report = Integrity.check(SLUG, TRIGGERING, GOLDEN, honestBroken(), honestFixed(),
+                List.of(wrongFix("triples", fixtures.side("scaler-barely-broken/broken", TESTS))), 1, List.of());
+
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.wrongFixes()).singleElement().satisfies(v -> {
+            assertThat(v.rejected()).isTrue();
+            assertThat(v.failedTests()).containsExactly("ScalerTest#doublesOnes", "ScalerTest#matchesReference");
+            assertThat(v.failedProbes()).isEmpty();
+        });
+        assertThat(report.row()).contains("✓ wrong fixes rejected 1/1");
+    }
+
+    @Test
+    @DisplayName("a wrong fix that passes every test and probe makes the kata invalid")
+    void wrongFixThatPassesIsInvalid() {
+        Integrity.Report report = Integrity.check(SLUG, TRIGGERING, GOLDEN, honestBroken(), honestFixed(),
+                List.of(wrongFix("doubles", honestFixed())), 1, List.of());
+
+        assertThat(report.valid()).isFalse();
+        assertThat(report.problems()).containsExactly(
+                "wrong fix doubles passes every test and probe: a fix a tired engineer might write");
+        assertThat(report.row()).contains("✗ wrong fixes rejected 0/1");
+    }
+
+    @Test
+    @DisplayName("a kata that keeps fewer wrong fixes than it must is invalid")
+    void tooFewWrongFixesIsInvalid() {
+        Integrity.Report report = Integrity.check(SLUG, TRIGGERING, GOLDEN, honestBroken(), honestFixed(),
+                List.of(), Integrity.MIN_WRONG_FIXES, List.of());
+
+        assertThat(report.problems()).singleElement().asString()
+                .startsWith("the kata keeps 0 wrong fixes; it needs at least " + Integrity.MIN_WRONG_FIXES);
+    }
+
+    @Test
+    @DisplayName("a wrong fix whose tests pass but whose kit breaks a probe is rejected by that probe")
+    void wrongFixCaughtByAProbeIsRejected() {
+        Integrity.Side probedFixed = fixtures.side("scaler/fixed", "scaler-probed/tests");
+
+        Integrity.Report report = Integrity.check(SLUG, TRIGGERING, GOLDEN, fixtures.side("scaler/broken",
+                "scaler-probed/tests"), probedFixed, List.of(wrongFix("doubles", probedFixed)), 1, List.of());
+
+        assertThat(report.wrongFixes()).singleElement().satisfies(v -> {
+            assertThat(v.failedTests()).isEmpty();
+            assertThat(v.failedProbes()).contains("causality");
+            assertThat(v.rejected()).isTrue();
+        });
+        assertThat(report.problems()).as("the solution itself breaks the kit's probes, and that is a problem too")
+                .anyMatch(p -> p.startsWith("the solution breaks probe causality (seed 1)"));
     }
 }

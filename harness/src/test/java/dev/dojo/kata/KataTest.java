@@ -22,12 +22,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class KataTest {
     private static final String VALID = """
             {
-              "slug": "demo",
               "title": "The demo kata",
               "difficulty": 3,
               "topics": ["attention", "masks"],
               "timebox": "20 min",
               "triggering": ["DemoTest#first", "DemoTest#second"],
+              "formerly": ["old-demo"],
+              "equivalentMutants": [{"line": 12, "mutator": "NakedReceiverMutator", "why": "the same tensor"}],
               "golden": "dev.dojo.katas.demo.DemoGolden"
             }
             """;
@@ -64,12 +65,46 @@ class KataTest {
         assertThat(kata.golden()).isEqualTo("dev.dojo.katas.demo.DemoGolden");
         assertThat(kata.kataDir()).isEqualTo(root.resolve("katas/demo"));
         assertThat(kata.solutionDir()).isEqualTo(root.resolve("solutions/demo"));
+        assertThat(kata.wrongFixesDir()).isEqualTo(root.resolve("solutions/demo/wrong-fixes"));
+        assertThat(kata.formerly()).containsExactly("old-demo");
+        assertThat(kata.equivalentMutants()).containsExactly(
+                new Kata.EquivalentMutant(12, "NakedReceiverMutator", "the same tensor"));
+    }
+
+    @Test
+    @DisplayName("the optional fields may be left out")
+    void optionalFields() throws IOException {
+        write("demo", with("formerly", "").lines().filter(l -> !l.contains("equivalentMutants"))
+                .reduce("", (a, b) -> a + b + "\n"));
+
+        Kata kata = Kata.read(root, "demo");
+
+        assertThat(kata.formerly()).isEmpty();
+        assertThat(kata.equivalentMutants()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a kata is found by a slug it had before")
+    void formerSlug() throws IOException {
+        write("demo", VALID);
+
+        assertThat(Kata.formerlyCalled(root, "old-demo")).get().extracting(Kata::slug).isEqualTo("demo");
+        assertThat(Kata.formerlyCalled(root, "demo")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("an equivalent mutant without a reason is an error naming the file")
+    void equivalentMutantNeedsAReason() throws IOException {
+        Path file = write("demo", VALID.replace("\"why\": \"the same tensor\"", "\"why\": \" \""));
+
+        assertThatThrownBy(() -> Kata.read(root, "demo"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(file + " has an equivalent mutant without a line, a mutator and a reason");
     }
 
     @ParameterizedTest(name = "without \"{0}\": {1}")
     @DisplayName("a missing field is named in the error, with the file")
     @CsvSource(delimiter = '|', value = {
-            "slug       | has no slug",
             "title      | has no title",
             "difficulty | needs a difficulty from 1 to 5, got null",
             "topics     | has no topics",
@@ -80,7 +115,7 @@ class KataTest {
     void missingField(String field, String problem) throws IOException {
         String json = with(field, "");
         if (field.equals("golden")) {
-            json = json.replace("\"DemoTest#second\"],", "\"DemoTest#second\"]");
+            json = json.replace("\"the same tensor\"}],", "\"the same tensor\"}]");
         }
         Path file = write("demo", json);
 
@@ -150,13 +185,13 @@ class KataTest {
     }
 
     @Test
-    @DisplayName("a slug that differs from the kata's folder is named with both")
-    void slugMismatch() throws IOException {
-        Path file = write("other", VALID);
+    @DisplayName("a kata.json that names a slug is refused: the folder's name is the slug")
+    void slugInJson() throws IOException {
+        Path file = write("other", VALID.replace("{", "{\n  \"slug\": \"demo\","));
 
         assertThatThrownBy(() -> Kata.read(root, "other"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(file + " names slug 'demo' but lives in katas/other");
+                .hasMessage(file + " names a slug; the folder's name is the slug, so kata.json has none");
     }
 
     @Test
@@ -173,7 +208,7 @@ class KataTest {
     @DisplayName("all lists every folder with a kata.json, sorted by slug, and nothing else")
     void allSortedBySlug() throws IOException {
         for (String slug : List.of("rope-off-by-one", "attention-mask", "prenorm-residual")) {
-            write(slug, VALID.replace("\"demo\"", "\"" + slug + "\""));
+            write(slug, VALID);
         }
         Files.createDirectories(root.resolve("katas/notes"));
         Files.writeString(root.resolve("katas/README.md"), "# katas\n");

@@ -26,8 +26,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every kata in the catalogue, checked both ways against the classes the reactor built for
- * katas/SLUG and solutions/SLUG (declared before this module, so built first).
+ * Every kata in the catalogue, checked both ways: katas/SLUG as the reactor built it (declared
+ * before this module, so built first), against solutions/SLUG and its wrong fixes, which the check
+ * compiles with the kata's tests.
  */
 class CatalogueIntegrityTest {
     private static final Path ROOT = Path.of(System.getProperty("dojo.root", "..")).toAbsolutePath().normalize();
@@ -72,6 +73,11 @@ class CatalogueIntegrityTest {
         return katas.stream().map(kata -> DynamicTest.dynamicTest(kata.slug(), () -> {
             Integrity.Report report = Integrity.check(kata);
             System.out.println(report.row());
+            for (Integrity.WrongFixVerdict fix : report.wrongFixes()) {
+                System.out.println("    wrong fix " + fix.name() + (fix.rejected() ? ": rejected by "
+                        + String.join(", ", fix.failedTests().isEmpty() ? fix.failedProbes() : fix.failedTests())
+                        : ": NOT rejected"));
+            }
             assertThat(report.problems()).as("integrity of kata %s", kata.slug()).isEmpty();
         }));
     }
