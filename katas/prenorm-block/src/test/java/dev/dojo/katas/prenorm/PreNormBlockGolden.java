@@ -31,8 +31,9 @@ public final class PreNormBlockGolden implements GoldenCase {
 
     /** The block under test, with the golden layer's parameters. */
     static PreNormBlock block(Parameters p) {
-        return new PreNormBlock(LayerNorm.from(p.under("norm1")), Attention.fromTorchMultihead(p.under("self_attn"), HEADS),
-                LayerNorm.from(p.under("norm2")), GeluFeedForward.fromTorchEncoderLayer(p));
+        return new PreNormBlock(LayerNorm.from(p.under("norm1")),
+                Attention.fromTorchMultihead(p.under("self_attn"), HEADS), LayerNorm.from(p.under("norm2")),
+                GeluFeedForward.fromTorchEncoderLayer(p));
     }
 
     /**
