@@ -1,0 +1,36 @@
+// wrong fix: keeps the block's input in x and puts the attention result in a new variable, then adds the feed-forward to the input: the attention output never reaches the result
+package dev.dojo.katas.prenorm;
+
+import ai.djl.ndarray.NDArray;
+import dev.dojo.reference.AttentionMask;
+import dev.dojo.reference.Block;
+import dev.dojo.reference.FeedForward;
+import dev.dojo.reference.Norm;
+import dev.dojo.reference.SelfAttention;
+
+/**
+ * A pre-norm transformer block, as in GPT-2 and Llama: each sublayer reads a normalized copy of
+ * the residual stream and adds its output back to the stream.
+ * B batch, T tokens, C model width.
+ */
+public final class PreNormBlock implements Block {
+    private final Norm attentionNorm;
+    private final SelfAttention attention;
+    private final Norm feedForwardNorm;
+    private final FeedForward feedForward;
+
+    public PreNormBlock(Norm attentionNorm, SelfAttention attention, Norm feedForwardNorm, FeedForward feedForward) {
+        this.attentionNorm = attentionNorm;
+        this.attention = attention;
+        this.feedForwardNorm = feedForwardNorm;
+        this.feedForward = feedForward;
+    }
+
+    @Override
+    public NDArray forward(NDArray x, AttentionMask mask) {       // x: (B, T, C)
+        NDArray h = attentionNorm.forward(x);                     // (B, T, C)
+        NDArray y = x.add(attention.forward(h, mask));            // (B, T, C)
+        h = feedForwardNorm.forward(y);                           // (B, T, C)
+        return x.add(feedForward.forward(h));                     // (B, T, C)
+    }
+}
