@@ -235,6 +235,34 @@ class DojoCliTest {
     }
 
     @Test
+    @DisplayName("nothing stale is tested: a deleted test stops running, a deleted component is a clear error")
+    void nothingStale() throws IOException {
+        solve();
+        assertThat(kata("test", SLUG)).isZero();
+        Path tests = root.resolve("katas").resolve(SLUG).resolve("src/test/java/dev/dojo/katas/prenorm");
+        Files.writeString(tests.resolve("ExtraTest.java"), """
+                package dev.dojo.katas.prenorm;
+
+                class ExtraTest {
+                    @org.junit.jupiter.api.Test
+                    void fails() {
+                        org.assertj.core.api.Assertions.fail("an extra test");
+                    }
+                }
+                """);
+        assertThat(kata("test", SLUG)).isEqualTo(1);
+        assertThat(out()).contains("an extra test");
+
+        Files.delete(tests.resolve("ExtraTest.java"));
+        assertThat(kata("test", SLUG)).isZero();
+        assertThat(out()).doesNotContain("an extra test");
+
+        Files.delete(component());
+        assertThat(kata("test", SLUG)).isEqualTo(1);
+        assertThat(out()).contains("does not compile:", "the component's file is missing");
+    }
+
+    @Test
     @DisplayName("hints come one at a time, are remembered, and a wrong number is a clear error")
     void hints() {
         assertThat(kata("hint", SLUG)).isZero();

@@ -1,5 +1,7 @@
 package dev.dojo.variants;
 
+import dev.dojo.kit.Kit;
+import dev.dojo.kit.ModelConfig;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -33,5 +35,43 @@ class VariantsTest {
     void named() {
         assertThat(Variants.named("gqa-tile")).map(Variant::family).contains("GQA grouping");
         assertThat(Variants.named("no-such-bug")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("each variant replaces exactly one part of the reference kit")
+    void onePartEach() {
+        assertThat(Variants.all()).allSatisfy(v -> assertThat(v.kit().replaced()).as(v.name()).hasSize(1));
+        assertThat(Kit.reference().isReference()).isTrue();
+    }
+
+    @Test
+    @DisplayName("a component's bug classes are those of the part it replaces, in a model that can have them")
+    void applicable() {
+        Kit layerNormEncoderBlock = Kit.reference(ModelConfig.tinyPreNormEncoder())
+                .withBlock((placement, n1, attention, n2, ff) -> null);
+        Kit multiHeadAttentionWithoutRope = Kit.reference(ModelConfig.tinyPreNormEncoder())
+                .withAttention((q, k, v, o, heads, kvHeads, rope) -> null);
+        Kit llamaAttention = Kit.reference(ModelConfig.tinyLlama())
+                .withAttention((q, k, v, o, heads, kvHeads, rope) -> null);
+
+        assertThat(Variants.applicableTo(layerNormEncoderBlock)).extracting(Variant::name)
+                .containsExactly("prenorm-residual-from-norm");
+        assertThat(Variants.applicableTo(multiHeadAttentionWithoutRope)).extracting(Variant::name)
+                .contains("mask-on-query-axis", "causal-mask-missing", "softmax-over-queries")
+                .doesNotContain("gqa-tile", "rope-offset-queries-only", "cache-keys-before-rope", "rope-from-one",
+                        "layernorm-over-sequence");
+        assertThat(Variants.applicableTo(llamaAttention)).extracting(Variant::name)
+                .contains("gqa-tile", "rope-offset-queries-only", "mask-on-query-axis");
+        assertThat(Variants.applicableTo(Kit.reference())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a component's signature table holds only the bug classes that can be in it")
+    void signaturesForAKit() {
+        Kit rotary = Kit.reference(ModelConfig.tinyLlama()).withRotary((headSize, theta) -> null);
+
+        assertThat(Signatures.table(rotary).signatures()).extracting(s -> s.family())
+                .containsOnly("RoPE positions", "RoPE pairing");
+        assertThat(Signatures.table().signatures()).hasSize(Variants.all().size());
     }
 }
