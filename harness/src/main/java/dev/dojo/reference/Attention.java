@@ -2,15 +2,17 @@ package dev.dojo.reference;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.dojo.tensor.Seeded;
 
 /**
  * Multi-head self-attention with grouped-query KV heads and optional RoPE.
  * B batch, T tokens, H query heads, H_kv key/value heads (dividing H), D head size, C = H · D.
- * H_kv = H is multi-head attention, H_kv = 1 multi-query attention.
+ * H_kv = H is multi-head attention, H_kv = 1 multi-query attention; S keys seen, with a cache.
+ * Each step is a method, so that a known-bad variant overrides the one step it gets wrong.
  */
-public final class Attention implements CachedAttention {
+public class Attention implements CachedAttention {
     private final Linear wq;
     private final Linear wk;
     private final Linear wv;
@@ -71,51 +73,72 @@ public final class Attention implements CachedAttention {
     }
 
     @Override
-    public NDArray forward(NDArray x, AttentionMask mask) {
+    public final NDArray forward(NDArray x, AttentionMask mask) {
         return forward(x, mask, null);
     }
 
     /** As {@link CachedAttention#forward(NDArray, AttentionMask, KvCache)}; a null cache is a plain forward pass. */
     @Override
-    public NDArray forward(NDArray x, AttentionMask mask, KvCache cache) {   // x: (B, T, C)
+    public final NDArray forward(NDArray x, AttentionMask mask, KvCache cache) {  // x: (B, T, C)
         long offset = cache == null ? 0 : cache.length();
         NDArray q = split(wq.forward(x), heads);                              // (B, H, T, D)
         NDArray k = split(wk.forward(x), kvHeads);                            // (B, H_kv, T, D)
         NDArray v = split(wv.forward(x), kvHeads);                            // (B, H_kv, T, D)
-        if (rope != null) {
-            q = rope.apply(q, offset);
-            k = rope.apply(k, offset);
-        }
-        if (cache != null) {
-            NDArray[] seen = cache.append(k, v);
-            k = seen[0];                                                      // (B, H_kv, S, D)
-            v = seen[1];                                                      // (B, H_kv, S, D)
-        }
-        k = k.repeat(1, heads / kvHeads);                                     // (B, H, S, D)
-        v = v.repeat(1, heads / kvHeads);                                     // (B, H, S, D)
+        NDArray[] qkv = rotateAndCache(q, k, v, cache, offset);              // q (B, H, T, D); k, v (B, H_kv, S, D)
+        q = qkv[0];
+        k = repeatKv(qkv[1]);                                                 // (B, H, S, D)
+        v = repeatKv(qkv[2]);                                                 // (B, H, S, D)
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))                    // (B, H, T, S)
-                .div(Math.sqrt(headSize));
-        long queries = q.getShape().get(2);
-        long keys = k.getShape().get(2);
-        scores = scores.toType(DataType.FLOAT32, false)                       // softmax in float32, as Llama's
-                .add(mask.bias(x.getManager(), queries, keys, offset));
-        NDArray weights = scores.softmax(-1).toType(v.getDataType(), false);  // (B, H, T, S)
+                .div(Math.sqrt(headSize))
+                .toType(DataType.FLOAT32, false);                             // softmax in float32, as Llama's
+        scores = mask(scores, mask, x.getManager(), offset);                  // (B, H, T, S)
+        NDArray weights = softmax(scores).toType(v.getDataType(), false);     // (B, H, T, S)
         NDArray context = weights.matMul(v);                                  // (B, H, T, D)
         return wo.forward(merge(context));                                    // (B, T, C)
     }
 
     /** (B, T, n·D) → (B, n, T, D). */
-    private NDArray split(NDArray x, int n) {
+    protected NDArray split(NDArray x, int n) {                               // x: (B, T, n·D)
         long batch = x.getShape().get(0);
         long tokens = x.getShape().get(1);
-        return x.reshape(batch, tokens, n, headSize).transpose(0, 2, 1, 3);
+        return x.reshape(batch, tokens, n, headSize).transpose(0, 2, 1, 3);   // (B, n, T, D)
+    }
+
+    /** RoPE at the cache offset on q and k, then k and v appended to the cache: {q, all keys, all values}. */
+    protected NDArray[] rotateAndCache(NDArray q, NDArray k, NDArray v, KvCache cache, long offset) {
+        if (rope != null) {
+            q = rope.apply(q, offset);                                        // (B, H, T, D)
+            k = rope.apply(k, offset);                                        // (B, H_kv, T, D)
+        }
+        if (cache == null) {
+            return new NDArray[] {q, k, v};
+        }
+        NDArray[] seen = cache.append(k, v);                                  // (B, H_kv, S, D) each
+        return new NDArray[] {q, seen[0], seen[1]};
+    }
+
+    /** (B, H_kv, S, D) → (B, H, S, D): query head h reads KV head h / (H / H_kv). */
+    protected NDArray repeatKv(NDArray kv) {                                  // kv: (B, H_kv, S, D)
+        return kv.repeat(1, heads / kvHeads);                                 // (B, H, S, D)
+    }
+
+    /** Adds the mask's score bias: 0 where a query may attend, {@link AttentionMask#MASKED} elsewhere. */
+    protected NDArray mask(NDArray scores, AttentionMask mask, NDManager manager, long offset) {  // (B, H, T, S)
+        long queries = scores.getShape().get(2);
+        long keys = scores.getShape().get(3);
+        return scores.add(mask.bias(manager, queries, keys, offset));         // (B, H, T, S)
+    }
+
+    /** Normalizes each query's scores over the keys. */
+    protected NDArray softmax(NDArray scores) {                               // scores: (B, H, T, S)
+        return scores.softmax(-1);                                            // (B, H, T, S)
     }
 
     /** (B, H, T, D) → (B, T, H·D). */
-    private static NDArray merge(NDArray heads) {
-        long batch = heads.getShape().get(0);
-        long tokens = heads.getShape().get(2);
-        return heads.transpose(0, 2, 1, 3).reshape(batch, tokens, -1);
+    protected NDArray merge(NDArray context) {                                // context: (B, H, T, D)
+        long batch = context.getShape().get(0);
+        long tokens = context.getShape().get(2);
+        return context.transpose(0, 2, 1, 3).reshape(batch, tokens, -1);      // (B, T, H·D)
     }
 
     public int heads() {
@@ -150,7 +173,10 @@ public final class Attention implements CachedAttention {
         return rope;
     }
 
-    /** The same attention with its output projection zeroed: its output is always zero. */
+    /**
+     * The reference attention with these weights and its output projection zeroed: its output is
+     * always zero. A subclass's overridden steps are not carried over.
+     */
     public Attention withZeroedOutput() {
         return new Attention(wq, wk, wv, wo.zeroed(), heads, kvHeads, rope);
     }

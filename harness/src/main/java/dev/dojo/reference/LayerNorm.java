@@ -3,8 +3,11 @@ package dev.dojo.reference;
 import ai.djl.ndarray.NDArray;
 import dev.dojo.tensor.Seeded;
 
-/** (x - mean) / sqrt(var + eps) * γ + β over the last axis, as {@code torch.nn.LayerNorm}. */
-public final class LayerNorm implements Norm {
+/**
+ * (x - mean) / sqrt(var + eps) * γ + β over the last axis, as {@code torch.nn.LayerNorm}. C features.
+ * Each step is a method, so that a known-bad variant overrides the one step it gets wrong.
+ */
+public class LayerNorm implements Norm {
     private final NDArray weight;
     private final NDArray bias;
     private final double eps;
@@ -26,12 +29,26 @@ public final class LayerNorm implements Norm {
         return new LayerNorm(w, seeded.normal(name + ".bias", 0.1, width), 1e-5);
     }
 
+    /** ε, added to the variance under the square root. */
+    public double eps() {
+        return eps;
+    }
+
     @Override
-    public NDArray forward(NDArray x) {                        // x: (..., C)
-        NDArray mean = x.mean(new int[] {-1}, true);           // (..., 1)
-        NDArray centered = x.sub(mean);                        // (..., C)
-        NDArray var = centered.square().mean(new int[] {-1}, true);
-        NDArray normalized = centered.div(var.add(eps).sqrt());
-        return normalized.mul(weight).add(bias);
+    public final NDArray forward(NDArray x) {                  // x: (..., C)
+        NDArray mean = mean(x);                                // (..., 1)
+        NDArray var = mean(x.sub(mean).square());              // (..., 1)
+        NDArray normalized = normalize(x, mean, var);          // (..., C)
+        return normalized.mul(weight).add(bias);               // (..., C)
+    }
+
+    /** The mean over the features, the last axis, kept as an axis of size 1: (..., 1). */
+    protected NDArray mean(NDArray x) {                        // x: (..., C)
+        return x.mean(new int[] {-1}, true);                   // (..., 1)
+    }
+
+    /** (x - mean) / sqrt(var + eps): (..., C). */
+    protected NDArray normalize(NDArray x, NDArray mean, NDArray var) {   // x: (..., C); mean, var: (..., 1)
+        return x.sub(mean).div(var.add(eps).sqrt());          // (..., C)
     }
 }

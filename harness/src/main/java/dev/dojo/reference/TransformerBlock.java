@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDArray;
 /**
  * A transformer block, pre-norm (GPT-2, Llama: x + f(norm(x))) or post-norm (the 2017 paper,
  * BERT: norm(x + f(x))), as {@code torch.nn.TransformerEncoderLayer} with {@code norm_first} true or false.
+ * B batch, T tokens, C model width. Each placement is a method, so that a known-bad variant
+ * overrides the one it gets wrong.
  */
-public final class TransformerBlock implements Block {
+public class TransformerBlock implements Block {
 
     /** Where the norms sit relative to the residual adds. */
     public enum Placement { PRE_NORM, POST_NORM }
@@ -34,13 +36,20 @@ public final class TransformerBlock implements Block {
     }
 
     @Override
-    public NDArray forward(NDArray x, AttentionMask mask) {           // x: (B, T, C)
-        if (placement == Placement.PRE_NORM) {
-            x = x.add(attention.forward(norm1.forward(x), mask));
-            return x.add(feedForward.forward(norm2.forward(x)));
-        }
-        x = norm1.forward(x.add(attention.forward(x, mask)));
-        return norm2.forward(x.add(feedForward.forward(x)));
+    public final NDArray forward(NDArray x, AttentionMask mask) {     // x: (B, T, C)
+        return placement == Placement.PRE_NORM ? preNorm(x, mask) : postNorm(x, mask);
+    }
+
+    /** x + f(norm(x)) around each sublayer. */
+    protected NDArray preNorm(NDArray x, AttentionMask mask) {        // x: (B, T, C)
+        x = x.add(attention.forward(norm1.forward(x), mask));         // (B, T, C)
+        return x.add(feedForward.forward(norm2.forward(x)));          // (B, T, C)
+    }
+
+    /** norm(x + f(x)) around each sublayer. */
+    protected NDArray postNorm(NDArray x, AttentionMask mask) {       // x: (B, T, C)
+        x = norm1.forward(x.add(attention.forward(x, mask)));         // (B, T, C)
+        return norm2.forward(x.add(feedForward.forward(x)));          // (B, T, C)
     }
 
     public Placement placement() {

@@ -72,8 +72,8 @@ public record Heatmap(String title, float[][] values, String rowAxis, String col
         int barHeight = Math.max(plotHeight, 90);
         FontMetrics text = Images.metrics(Images.TEXT);
         FontMetrics titleMetrics = Images.metrics(Images.TITLE);
-        String[] barLabels = {Images.number(scale.high()), Images.number((scale.low() + scale.high()) / 2),
-                Images.number(scale.low())};
+        String[] barLabels = {Images.number(scale.top()), Images.number((scale.bottom() + scale.top()) / 2),
+                Images.number(scale.bottom())};
         int labelWidth = 0;
         for (String l : barLabels) {
             labelWidth = Math.max(labelWidth, text.stringWidth(l));
@@ -136,7 +136,7 @@ public record Heatmap(String title, float[][] values, String rowAxis, String col
     private void drawColourBar(Graphics2D g, int x, int y, int barHeight, String[] labels, FontMetrics text) {
         for (int i = 0; i < barHeight; i++) {
             double f = 1 - (double) i / (barHeight - 1);
-            g.setColor(scale.colour(scale.low() + f * (scale.high() - scale.low())));
+            g.setColor(scale.colour(scale.bottom() + f * (scale.top() - scale.bottom())));
             g.fillRect(x, y + i, BAR_WIDTH, 1);
         }
         g.setColor(INK);

@@ -3,6 +3,10 @@ package dev.dojo.report;
 import dev.dojo.compare.Comparison;
 import dev.dojo.compare.ComparisonReport;
 import dev.dojo.compare.Tolerance;
+import dev.dojo.diagnosis.LayerTrace;
+import dev.dojo.diagnosis.Localization;
+import dev.dojo.diagnosis.SignatureTable;
+import dev.dojo.diagnosis.Style;
 import dev.dojo.kata.GoldenCase;
 import dev.dojo.probes.ProbeResult;
 
@@ -15,14 +19,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * A kata run as one self-contained HTML page: the comparison with ground truth, the error by
- * position, heatmaps (attention maps for an attention, else position × channel values), and the
- * probe table. Every picture is an embedded PNG and the CSS is inline, so the file can be mailed
- * or opened offline; the page has no script. Immutable: each {@code with…} returns a new report.
+ * A kata run as one self-contained HTML page: the comparison with ground truth, the layer-by-layer
+ * trace, the error by position, heatmaps (attention maps for an attention, else position × channel
+ * values), the probe table, and, for a coach only, the known bugs the probe verdicts are
+ * consistent with. A map of differences leaves each cell within tolerance blank. Every picture is
+ * an embedded PNG and the CSS is inline, so the file can be mailed or opened offline; the page has
+ * no script. Immutable: each {@code with…} returns a new report.
  */
 public final class HtmlReport {
     private static final List<String> POSITION_AXES = List.of("pos", "position", "token", "query");
@@ -35,9 +45,12 @@ public final class HtmlReport {
     private final Long seed;
     private final AttentionView attention;
     private final List<ProbeResult> probes;
+    private final Localization localization;
+    private final SignatureTable signatures;
 
     private HtmlReport(String title, Comparison comparison, String subject, String reference, List<String> axes,
-                       Long seed, AttentionView attention, List<ProbeResult> probes) {
+                       Long seed, AttentionView attention, List<ProbeResult> probes, Localization localization,
+                       SignatureTable signatures) {
         this.title = title;
         this.comparison = comparison;
         this.subject = subject;
@@ -46,6 +59,8 @@ public final class HtmlReport {
         this.seed = seed;
         this.attention = attention;
         this.probes = List.copyOf(probes);
+        this.localization = localization;
+        this.signatures = signatures;
     }
 
     /**
@@ -54,7 +69,7 @@ public final class HtmlReport {
      */
     public static HtmlReport of(String title, Comparison comparison, String subject, String reference,
                                 List<String> axes) {
-        return new HtmlReport(title, comparison, subject, reference, axes, null, null, List.of());
+        return new HtmlReport(title, comparison, subject, reference, axes, null, null, List.of(), null, null);
     }
 
     /** A report of a kata's golden outputs, compared under {@code tolerance}. */
@@ -65,17 +80,34 @@ public final class HtmlReport {
 
     /** The seed that reproduces the comparison, shown with it. */
     public HtmlReport withSeed(long newSeed) {
-        return new HtmlReport(title, comparison, subject, reference, axes, newSeed, attention, probes);
+        return new HtmlReport(title, comparison, subject, reference, axes, newSeed, attention, probes, localization,
+                signatures);
     }
 
     /** Shows attention maps instead of position × channel values. */
     public HtmlReport withAttention(AttentionView view) {
-        return new HtmlReport(title, comparison, subject, reference, axes, seed, view, probes);
+        return new HtmlReport(title, comparison, subject, reference, axes, seed, view, probes, localization,
+                signatures);
     }
 
     /** The probe verdicts, in the order given. */
     public HtmlReport withProbes(List<ProbeResult> results) {
-        return new HtmlReport(title, comparison, subject, reference, axes, seed, attention, results);
+        return new HtmlReport(title, comparison, subject, reference, axes, seed, attention, results, localization,
+                signatures);
+    }
+
+    /** The layer-by-layer trace the failing test prints: where a tiny model with the component first diverges. */
+    public HtmlReport withLocalization(Localization trace) {
+        return new HtmlReport(title, comparison, subject, reference, axes, seed, attention, probes, trace, signatures);
+    }
+
+    /**
+     * The known bugs' probe signatures: the page then lists, as "consistent with", those the probe
+     * verdicts fit. For a coach only; without it the page shows evidence and never names a bug.
+     */
+    public HtmlReport withSuggestions(SignatureTable table) {
+        return new HtmlReport(title, comparison, subject, reference, axes, seed, attention, probes, localization,
+                table);
     }
 
     /** Writes {@link #html()} to {@code file} atomically: readers see the old file or the whole new one. */
@@ -111,6 +143,9 @@ public final class HtmlReport {
                 .append(escape(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
         page.append("<h1>").append(escape(title)).append("</h1>\n");
         summary(page);
+        if (localization != null) {
+            layerTrace(page);
+        }
         if (comparison.sameShape() && comparison.sameType() && comparison.size() > 0) {
             errorByAxis(page);
             if (attention != null) {
@@ -122,6 +157,9 @@ public final class HtmlReport {
             attentionMaps(page);
         }
         probeTable(page);
+        if (signatures != null) {
+            suggestions(page);
+        }
         page.append("<footer>Divergence Dojo</footer>\n</body>\n</html>\n");
         return page.toString();
     }
@@ -206,7 +244,7 @@ public final class HtmlReport {
         int columns = Math.toIntExact(comparison.actualShape().get(columnAxis));
         float[][] expected = new float[rows][columns];
         float[][] actual = new float[rows][columns];
-        float[][] difference = new float[rows][columns];
+        float[][] difference = new float[rows][columns];                  // 0 where within tolerance: blank
         double largestValue = 0;
         double largestDifference = 0;
         for (int r = 0; r < rows; r++) {
@@ -219,7 +257,8 @@ public final class HtmlReport {
                 int flat = flat(index);
                 expected[r][c] = comparison.expected()[flat];
                 actual[r][c] = comparison.actual()[flat];
-                difference[r][c] = Math.abs(actual[r][c] - expected[r][c]);
+                difference[r][c] = beyondTolerance(actual[r][c], expected[r][c])
+                        ? Math.abs(actual[r][c] - expected[r][c]) : 0f;
                 largestValue = finiteMax(largestValue, Math.abs(expected[r][c]), Math.abs(actual[r][c]));
                 largestDifference = finiteMax(largestDifference, difference[r][c], 0);
             }
@@ -238,11 +277,12 @@ public final class HtmlReport {
         page.append("<p>").append(fixed.isEmpty() ? "" : "The slice at " + escape(String.join(", ", fixed))
                         + ", through the largest |Δ|. ")
                 .append("Expected is ").append(escape(reference)).append("; actual is ").append(escape(subject))
-                .append(". Both share one colour scale.</p>\n<div class=\"row\">\n");
+                .append(". Both share one colour scale. ").append(blankNote("|Δ|")).append("</p>\n<div class=\"row\">\n");
         image(page, new Heatmap("expected", expected, rowName, columnName, values).draw(), "expected values");
         image(page, new Heatmap("actual", actual, rowName, columnName, values).draw(), "actual values");
         image(page, new Heatmap("|Δ| = |actual − expected|", difference, rowName, columnName,
-                ColourScale.magnitude(largestDifference)).draw(), "absolute difference");
+                ColourScale.magnitude(comparison.tolerance().absolute(), largestDifference)).draw(),
+                "absolute difference");
         page.append("</div>\n</section>\n");
     }
 
@@ -257,7 +297,7 @@ public final class HtmlReport {
                     float r = v.reference().get(item, h, t, s);
                     float u = v.underTest().get(item, h, t, s);
                     largestWeight = finiteMax(largestWeight, r, u);
-                    largestDifference = finiteMax(largestDifference, Math.abs(u - r), 0);
+                    largestDifference = finiteMax(largestDifference, beyondTolerance(u, r) ? Math.abs(u - r) : 0, 0);
                 }
             }
         }
@@ -269,11 +309,12 @@ public final class HtmlReport {
             }
         }
         ColourScale weights = ColourScale.weights(largestWeight);
-        ColourScale difference = ColourScale.signed(largestDifference);
+        ColourScale difference = ColourScale.signedDifference(comparison.tolerance().absolute(), largestDifference);
         page.append("<section id=\"attention\">\n<h2>Attention maps, query × key</h2>\n<p>Batch item ").append(item)
                 .append(v.reference().batch() > 1 ? " (where the maps differ most)" : "")
                 .append(". Row t is query t's weights over the keys; each row of a correct map sums to 1.")
-                .append(pads != null ? " Orange marks pad keys." : "")
+                .append(pads != null ? " Orange marks pad keys." : "").append(' ')
+                .append(blankNote("the difference maps"))
                 .append(" Largest |Δ| by head: ");
         for (int i = 0; i < v.heads().size(); i++) {
             int h = v.heads().get(i);
@@ -288,7 +329,7 @@ public final class HtmlReport {
             float[][] d = new float[r.length][r.length];
             for (int t = 0; t < r.length; t++) {
                 for (int s = 0; s < r.length; s++) {
-                    d[t][s] = u[t][s] - r[t][s];
+                    d[t][s] = beyondTolerance(u[t][s], r[t][s]) ? u[t][s] - r[t][s] : 0f;   // 0: blank
                 }
             }
             image(page, new Heatmap("reference · head " + h, r, "query", "key", weights, pads, "pad key").draw(),
@@ -300,6 +341,117 @@ public final class HtmlReport {
             page.append("</div>\n");
         }
         page.append("</section>\n");
+    }
+
+    /** Whether {@code actual} is beyond the comparison's tolerance of {@code expected}, as the comparison counts it. */
+    private boolean beyondTolerance(float actual, float expected) {
+        return comparison.tolerance().ratio(actual, expected) > 1;
+    }
+
+    private String blankNote(String maps) {
+        return "In " + escape(maps) + ", a cell within tolerance (" + escape(comparison.tolerance().toString())
+                + ") is blank, and the colour starts at the tolerance.";
+    }
+
+    private void layerTrace(StringBuilder page) {
+        Localization l = localization;
+        page.append("<section id=\"layers\">\n<h2>Layer by layer</h2>\n<p>")
+                .append(escape(l.subject())).append(" and ").append(escape(l.reference()))
+                .append(" run as a tiny model on the same parameters and input")
+                .append(seed != null ? " (seed " + seed + ")" : "")
+                .append(". Each step shows its largest |Δ| over real tokens, against tolerance ")
+                .append(escape(l.tolerance().toString())).append('.');
+        l.firstDivergence().ifPresentOrElse(
+                d -> page.append(" The first divergence is <strong>").append(escape(d.where()))
+                        .append("</strong>: the step beyond tolerance where |Δ| jumps most from the step before."),
+                () -> page.append(" No step is beyond tolerance."));
+        page.append("</p>\n<table class=\"layers\">\n<tr><th>where</th><th>step</th><th></th><th>largest |Δ|</th>"
+                + "<th></th></tr>\n");
+        for (int i = 0; i < l.steps().size(); i++) {
+            Localization.StepDivergence d = l.steps().get(i);
+            boolean first = i == l.first();
+            page.append("<tr class=\"").append(d.beyond() ? "fails" : "holds").append(first ? " first" : "")
+                    .append("\"><td>").append(d.block() == LayerTrace.MODEL ? "model" : "block " + d.block())
+                    .append("</td><td>").append(escape(d.label())).append("</td><td class=\"mark\">")
+                    .append(d.beyond() ? "✗" : "✓").append("</td><td>")
+                    .append(escape(d.note().isEmpty() ? Images.number(d.difference()) : d.note()))
+                    .append("</td><td>");
+            if (first) {
+                page.append("◀ first divergence");
+                if (Double.isFinite(d.jump())) {
+                    page.append(" (jump ×").append(Images.number(d.jump())).append(')');
+                }
+            }
+            page.append("</td></tr>\n");
+        }
+        page.append("</table>\n");
+        if (l.notReached() > 0) {
+            page.append("<p>").append(l.notReached()).append(" later step").append(l.notReached() == 1 ? "" : "s")
+                    .append(" not reached.</p>\n");
+        }
+        if (!l.extra().isEmpty()) {
+            page.append("<p>Also called by ").append(escape(l.subject())).append(", not by ")
+                    .append(escape(l.reference())).append(": ").append(escape(String.join(", ", l.extra())))
+                    .append(".</p>\n");
+        }
+        StringBuilder printed = new StringBuilder();
+        for (String line : l.render(Style.UNICODE).split("\n")) {
+            printed.append(line.startsWith("  ") ? line.substring(2) : line).append('\n');
+        }
+        page.append("<details><summary>as the test prints it</summary><pre>").append(escape(printed.toString()))
+                .append("</pre></details>\n</section>\n");
+    }
+
+    private void suggestions(StringBuilder page) {
+        Set<String> failing = new LinkedHashSet<>();
+        Set<String> passing = new LinkedHashSet<>();
+        for (ProbeResult p : probes) {
+            if (p.fails()) {
+                failing.add(p.probe());
+            } else if (p.holds()) {
+                passing.add(p.probe());
+            }
+        }
+        SignatureTable.Match match = signatures.match(failing, passing);
+        page.append("<section id=\"consistent-with\">\n<h2>Consistent with</h2>\n<p>");
+        switch (match.kind()) {
+            case NONE -> page.append("Consistent with none of the ").append(signatures.signatures().size())
+                    .append(" known bugs' probe signatures.</p>\n</section>\n");
+            case EXACT -> page.append("The probe verdicts are consistent with these known bugs: each fails exactly"
+                    + " the probes that fail here.</p>\n");
+            case NEAREST -> page.append("No known bug's signature fits exactly; the nearest, ")
+                    .append(match.candidates().get(0).distance()).append(" probe")
+                    .append(match.candidates().get(0).distance() == 1 ? "" : "s").append(" apart.</p>\n");
+        }
+        if (match.kind() == SignatureTable.Kind.NONE) {
+            return;
+        }
+        Map<String, List<SignatureTable.Candidate>> byFamily = new LinkedHashMap<>();
+        for (SignatureTable.Candidate c : match.candidates()) {
+            byFamily.computeIfAbsent(c.signature().family(), f -> new ArrayList<>()).add(c);
+        }
+        page.append("<ul class=\"suggestions\">\n");
+        for (Map.Entry<String, List<SignatureTable.Candidate>> family : byFamily.entrySet()) {
+            List<String> bugs = new ArrayList<>();
+            Set<String> differing = new LinkedHashSet<>();
+            for (SignatureTable.Candidate c : family.getValue()) {
+                if (!bugs.contains(c.signature().bug())) {
+                    bugs.add(c.signature().bug());
+                }
+                differing.addAll(c.differing());
+            }
+            page.append("<li><strong>").append(escape(family.getKey())).append("</strong>: ")
+                    .append(escape(String.join("; ", bugs)));
+            if (!differing.isEmpty()) {
+                List<String> differs = new ArrayList<>();
+                for (String probe : differing) {
+                    differs.add(probe + (failing.contains(probe) ? " (fails here)" : " (holds here)"));
+                }
+                page.append("; differs on ").append(escape(String.join(", ", differs)));
+            }
+            page.append("</li>\n");
+        }
+        page.append("</ul>\n</section>\n");
     }
 
     private void probeTable(StringBuilder page) {
@@ -429,8 +581,10 @@ public final class HtmlReport {
             table { border-collapse: collapse; margin: 8px 0; }
             th, td { border: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-align: top; }
             table.facts th { background: #f6f8fa; font-weight: 600; white-space: nowrap; }
-            table.probes td.mark { text-align: center; font-weight: 700; }
-            table.probes td:first-child { white-space: nowrap; }
+            table.probes td.mark, table.layers td.mark { text-align: center; font-weight: 700; }
+            table.probes td:first-child, table.layers td:first-child { white-space: nowrap; }
+            table.layers td { padding: 2px 10px; }
+            table.layers tr.first td { background: #fdecea; font-weight: 600; }
             .row { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; margin: 8px 0; }
             img { display: block; border: 1px solid #eee; }
             pre { background: #f6f8fa; padding: 10px; overflow-x: auto; font-size: 12.5px; }

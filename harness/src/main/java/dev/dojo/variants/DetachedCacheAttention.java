@@ -1,6 +1,7 @@
 package dev.dojo.variants;
 
 import ai.djl.ndarray.NDArray;
+import dev.dojo.reference.Attention;
 import dev.dojo.reference.KvCache;
 import dev.dojo.reference.Linear;
 import dev.dojo.reference.Rotary;
@@ -9,7 +10,7 @@ import dev.dojo.reference.Rotary;
  * Attention that always goes through a KV cache, a fresh one when none is given, and stores detached
  * keys and values in it to save memory. A known-bad variant.
  */
-final class DetachedCacheAttention extends AttentionVariant {
+final class DetachedCacheAttention extends Attention {
 
     DetachedCacheAttention(Linear wq, Linear wk, Linear wv, Linear wo, int heads, int kvHeads, Rotary rope) {
         super(wq, wk, wv, wo, heads, kvHeads, rope);
@@ -17,9 +18,9 @@ final class DetachedCacheAttention extends AttentionVariant {
 
     @Override
     protected NDArray[] rotateAndCache(NDArray q, NDArray k, NDArray v, KvCache cache, long offset) {
-        if (rope != null) {
-            q = rope.apply(q, offset);
-            k = rope.apply(k, offset);
+        if (rope() != null) {
+            q = rope().apply(q, offset);
+            k = rope().apply(k, offset);
         }
         KvCache store = cache == null ? new KvCache() : cache;
         NDArray[] seen = store.append(k.stopGradient(), v.stopGradient());

@@ -3,6 +3,7 @@ package dev.dojo.variants;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import dev.dojo.reference.Attention;
 import dev.dojo.reference.AttentionMask;
 import dev.dojo.reference.Linear;
 import dev.dojo.reference.Rotary;
@@ -11,7 +12,7 @@ import dev.dojo.reference.Rotary;
  * Attention that fills masked scores with -∞ (masked_fill), so a query that may see no key gets NaN. A
  * known-bad variant.
  */
-final class InfiniteMaskAttention extends AttentionVariant {
+final class InfiniteMaskAttention extends Attention {
 
     InfiniteMaskAttention(Linear wq, Linear wk, Linear wv, Linear wo, int heads, int kvHeads, Rotary rope) {
         super(wq, wk, wv, wo, heads, kvHeads, rope);

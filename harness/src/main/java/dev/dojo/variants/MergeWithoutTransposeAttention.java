@@ -1,6 +1,7 @@
 package dev.dojo.variants;
 
 import ai.djl.ndarray.NDArray;
+import dev.dojo.reference.Attention;
 import dev.dojo.reference.Linear;
 import dev.dojo.reference.Rotary;
 
@@ -8,7 +9,7 @@ import dev.dojo.reference.Rotary;
  * Attention that merges heads with a plain reshape to (B, T, H·D), without the transpose. A known-bad
  * variant.
  */
-final class MergeWithoutTransposeAttention extends AttentionVariant {
+final class MergeWithoutTransposeAttention extends Attention {
 
     MergeWithoutTransposeAttention(Linear wq, Linear wk, Linear wv, Linear wo, int heads, int kvHeads, Rotary rope) {
         super(wq, wk, wv, wo, heads, kvHeads, rope);

@@ -2,6 +2,7 @@ package dev.dojo.variants;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.dojo.reference.Attention;
 import dev.dojo.reference.AttentionMask;
 import dev.dojo.reference.Linear;
 import dev.dojo.reference.Rotary;
@@ -9,7 +10,7 @@ import dev.dojo.reference.Rotary;
 /**
  * Attention that applies the padding mask but never the causal one. A known-bad variant.
  */
-final class NoCausalMaskAttention extends AttentionVariant {
+final class NoCausalMaskAttention extends Attention {
 
     NoCausalMaskAttention(Linear wq, Linear wk, Linear wv, Linear wo, int heads, int kvHeads, Rotary rope) {
         super(wq, wk, wv, wo, heads, kvHeads, rope);

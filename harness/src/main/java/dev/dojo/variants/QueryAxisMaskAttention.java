@@ -3,6 +3,7 @@ package dev.dojo.variants;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.dojo.reference.Attention;
 import dev.dojo.reference.AttentionMask;
 import dev.dojo.reference.Linear;
 import dev.dojo.reference.Rotary;
@@ -11,7 +12,7 @@ import dev.dojo.reference.Rotary;
  * Attention whose padding mask is broadcast over the query axis, (B, 1, T, 1), instead of the key
  * axis: real queries attend to pads, and pads attend to nothing. A known-bad variant.
  */
-final class QueryAxisMaskAttention extends AttentionVariant {
+final class QueryAxisMaskAttention extends Attention {
 
     QueryAxisMaskAttention(Linear wq, Linear wk, Linear wv, Linear wo, int heads, int kvHeads, Rotary rope) {
         super(wq, wk, wv, wo, heads, kvHeads, rope);

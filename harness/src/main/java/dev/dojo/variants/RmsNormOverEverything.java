@@ -1,24 +1,20 @@
 package dev.dojo.variants;
 
 import ai.djl.ndarray.NDArray;
-import dev.dojo.reference.Norm;
+import dev.dojo.reference.RmsNorm;
 
 /**
- * RMSNorm whose mean square is taken over the whole tensor (no axis given), batch and tokens
- * included. A known-bad variant.
+ * The reference RMSNorm taking its mean square over the whole tensor (no axis given), batch and
+ * tokens included. A known-bad variant.
  */
-final class RmsNormOverEverything implements Norm {
-    private final NDArray weight;
-    private final double eps;
+final class RmsNormOverEverything extends RmsNorm {
 
     RmsNormOverEverything(NDArray weight, double eps) {
-        this.weight = weight;
-        this.eps = eps;
+        super(weight, eps);
     }
 
     @Override
-    public NDArray forward(NDArray x) {                                    // x: (..., C)
-        NDArray meanSquare = x.square().mean();                            // ()
-        return x.div(meanSquare.add(eps).sqrt()).mul(weight);
+    protected NDArray meanSquare(NDArray x) {                              // x: (..., C)
+        return x.square().mean();                                          // ()
     }
 }

@@ -1,21 +1,20 @@
 package dev.dojo.variants;
 
 import ai.djl.ndarray.NDArray;
-import dev.dojo.reference.Norm;
+import dev.dojo.reference.RmsNorm;
 
-/** RMSNorm that never multiplies by its weight: the gain is a parameter that nothing uses. A known-bad variant. */
-final class RmsNormWithoutGain implements Norm {
-    private final NDArray weight;
-    private final double eps;
+/**
+ * The reference RMSNorm never multiplying by its weight: the gain is a parameter that nothing
+ * uses. A known-bad variant.
+ */
+final class RmsNormWithoutGain extends RmsNorm {
 
     RmsNormWithoutGain(NDArray weight, double eps) {
-        this.weight = weight;
-        this.eps = eps;
+        super(weight, eps);
     }
 
     @Override
-    public NDArray forward(NDArray x) {                                    // x: (..., C)
-        NDArray meanSquare = x.square().mean(new int[] {-1}, true);        // (..., 1)
-        return x.div(meanSquare.add(eps).sqrt());
+    protected NDArray scale(NDArray normalized) {                          // normalized: (..., C)
+        return normalized;                                                 // (..., C)
     }
 }

@@ -1,21 +1,17 @@
 package dev.dojo.variants;
 
 import ai.djl.ndarray.NDArray;
-import dev.dojo.reference.Norm;
+import dev.dojo.reference.RmsNorm;
 
-/** RMSNorm that divides by the mean square instead of its square root. A known-bad variant. */
-final class RmsNormWithoutSqrt implements Norm {
-    private final NDArray weight;
-    private final double eps;
+/** The reference RMSNorm dividing by the mean square instead of its square root. A known-bad variant. */
+final class RmsNormWithoutSqrt extends RmsNorm {
 
     RmsNormWithoutSqrt(NDArray weight, double eps) {
-        this.weight = weight;
-        this.eps = eps;
+        super(weight, eps);
     }
 
     @Override
-    public NDArray forward(NDArray x) {                                    // x: (..., C)
-        NDArray meanSquare = x.square().mean(new int[] {-1}, true);        // (..., 1)
-        return x.div(meanSquare.add(eps)).mul(weight);
+    protected NDArray rms(NDArray meanSquare) {                            // meanSquare: (..., 1)
+        return meanSquare.add(eps());                                      // (..., 1)
     }
 }

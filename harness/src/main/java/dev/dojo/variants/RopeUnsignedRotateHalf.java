@@ -1,50 +1,25 @@
 package dev.dojo.variants;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import dev.dojo.reference.Rotary;
+import dev.dojo.reference.RopePairing;
+import dev.dojo.reference.RotaryEmbedding;
 
 /**
- * Rotary embedding whose rotate_half forgets the minus sign: (x₂, x₁) instead of (-x₂, x₁).
- * A known-bad variant.
- * Half-split pairing, as the reference's; B batch, H heads, T tokens, D head size.
+ * The half-split reference RoPE whose rotate_half forgets the minus sign: (x₂, x₁) instead of
+ * (-x₂, x₁). A known-bad variant.
  */
-final class RopeUnsignedRotateHalf implements Rotary {
-    private final int headSize;
-    private final double theta;
+final class RopeUnsignedRotateHalf extends RotaryEmbedding {
 
     RopeUnsignedRotateHalf(int headSize, double theta) {
-        this.headSize = headSize;
-        this.theta = theta;
+        super(headSize, theta, RopePairing.HALF_SPLIT);
     }
 
     @Override
-    public NDArray apply(NDArray x, long offset) {                         // x: (B, H, T, D)
-        long tokens = x.getShape().get(2);
-        NDArray angles = angles(x.getManager(), offset, tokens);          // (T, D/2)
+    protected NDArray rotateHalf(NDArray x) {                              // x: (B, H, T, D)
         long half = x.getShape().get(3) / 2;
-        NDArray cos = angles.cos().concat(angles.cos(), -1).toType(x.getDataType(), false);   // (T, D)
-        NDArray sin = angles.sin().concat(angles.sin(), -1).toType(x.getDataType(), false);   // (T, D)
         NDArray first = x.get(new NDIndex("..., :{}", half));              // (B, H, T, D/2)
         NDArray second = x.get(new NDIndex("..., {}:", half));             // (B, H, T, D/2)
-        NDArray rotated = second.concat(first, -1);                        // (B, H, T, D)
-        return x.mul(cos).add(rotated.mul(sin));
-    }
-
-    private NDArray angles(NDManager manager, long offset, long tokens) {
-        float[] inverseFrequency = new float[headSize / 2];
-        for (int i = 0; i < inverseFrequency.length; i++) {
-            inverseFrequency[i] = (float) Math.pow(theta, -2.0 * i / headSize);
-        }
-        NDArray positions = manager.arange(offset, offset + tokens).toType(DataType.FLOAT32, false);
-        NDArray frequencies = manager.create(inverseFrequency);
-        return positions.reshape(tokens, 1).mul(frequencies.reshape(1, inverseFrequency.length));
-    }
-
-    @Override
-    public int headSize() {
-        return headSize;
+        return second.concat(first, -1);                                   // (B, H, T, D)
     }
 }

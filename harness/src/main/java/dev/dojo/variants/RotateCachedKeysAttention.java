@@ -1,6 +1,7 @@
 package dev.dojo.variants;
 
 import ai.djl.ndarray.NDArray;
+import dev.dojo.reference.Attention;
 import dev.dojo.reference.KvCache;
 import dev.dojo.reference.Linear;
 import dev.dojo.reference.Rotary;
@@ -9,7 +10,7 @@ import dev.dojo.reference.Rotary;
  * Attention whose KV cache stores keys before RoPE, then rotates every cached key as if the first sat
  * at the current offset. A known-bad variant.
  */
-final class RotateCachedKeysAttention extends AttentionVariant {
+final class RotateCachedKeysAttention extends Attention {
 
     RotateCachedKeysAttention(Linear wq, Linear wk, Linear wv, Linear wo, int heads, int kvHeads, Rotary rope) {
         super(wq, wk, wv, wo, heads, kvHeads, rope);
@@ -22,9 +23,9 @@ final class RotateCachedKeysAttention extends AttentionVariant {
             k = seen[0];                                                      // (B, H_kv, S, D)
             v = seen[1];                                                      // (B, H_kv, S, D)
         }
-        if (rope != null) {
-            q = rope.apply(q, offset);
-            k = rope.apply(k, offset);
+        if (rope() != null) {
+            q = rope().apply(q, offset);
+            k = rope().apply(k, offset);
         }
         return new NDArray[] {q, k, v};
     }

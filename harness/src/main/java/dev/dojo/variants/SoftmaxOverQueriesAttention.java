@@ -1,6 +1,7 @@
 package dev.dojo.variants;
 
 import ai.djl.ndarray.NDArray;
+import dev.dojo.reference.Attention;
 import dev.dojo.reference.Linear;
 import dev.dojo.reference.Rotary;
 
@@ -8,7 +9,7 @@ import dev.dojo.reference.Rotary;
  * Attention that normalizes its scores over the query axis instead of the key axis. A known-bad
  * variant.
  */
-final class SoftmaxOverQueriesAttention extends AttentionVariant {
+final class SoftmaxOverQueriesAttention extends Attention {
 
     SoftmaxOverQueriesAttention(Linear wq, Linear wk, Linear wv, Linear wo, int heads, int kvHeads, Rotary rope) {
         super(wq, wk, wv, wo, heads, kvHeads, rope);

@@ -1,6 +1,7 @@
 package dev.dojo.variants;
 
 import ai.djl.ndarray.NDArray;
+import dev.dojo.reference.Attention;
 import dev.dojo.reference.Linear;
 import dev.dojo.reference.Rotary;
 
@@ -8,7 +9,7 @@ import dev.dojo.reference.Rotary;
  * Attention with a hand-written softmax, exp(s) / Σ exp(s), that does not subtract the row maximum
  * first. A known-bad variant.
  */
-final class UnshiftedSoftmaxAttention extends AttentionVariant {
+final class UnshiftedSoftmaxAttention extends Attention {
 
     UnshiftedSoftmaxAttention(Linear wq, Linear wk, Linear wv, Linear wo, int heads, int kvHeads, Rotary rope) {
         super(wq, wk, wv, wo, heads, kvHeads, rope);

@@ -1,6 +1,8 @@
 package dev.dojo.cli;
 
+import dev.dojo.diagnosis.Mode;
 import dev.dojo.kata.Kata;
+import dev.dojo.tensor.Seeded;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -222,8 +226,9 @@ class DojoCliTest {
         assertThat(kata("hint", SLUG)).isZero();
         assertThat(out()).contains("also name the bug classes");
         assertThat(kata("test", SLUG)).isEqualTo(1);
-        assertThat(out()).contains("→ consistent with: residual placement")
-                .as("only bug classes that apply to a pre-norm LayerNorm block").doesNotContain("RoPE", "RMSNorm");
+        List<String> suggestions = out().lines().filter(line -> line.contains("consistent with")).toList();
+        assertThat(suggestions).as("only bug classes that apply to a pre-norm LayerNorm block").isNotEmpty()
+                .allMatch(line -> line.contains("→ consistent with: residual placement"));
     }
 
     @Test
@@ -368,7 +373,7 @@ class DojoCliTest {
     }
 
     @Test
-    @DisplayName("report writes one self-contained HTML page with its pictures embedded")
+    @DisplayName("report writes one self-contained HTML page with its pictures embedded and the layer-by-layer trace")
     void report() throws IOException {
         Path page = root.resolve("page.html");
         assertThat(kata("report", SLUG, "--seed", "3", "-o", page.toString())).isZero();
@@ -376,6 +381,88 @@ class DojoCliTest {
         String html = Files.readString(page);
         assertThat(html).contains("prenorm-block", "residual identity", "Attention maps", "data:image/png;base64,")
                 .doesNotContain("src=\"http");
+        assertThat(html).contains("<h2>Layer by layer</h2>", "prenorm-block and reference run as a tiny model on the"
+                + " same parameters and input (seed 3)", "◀ first divergence", "<details><summary>as the test prints it"
+                + "</summary><pre>layer by layer, |Δ| of prenorm-block from reference");
+    }
+
+    @Test
+    @DisplayName("report reruns the case at --seed N, and by default the case at the seed the kata's tests run at")
+    void reportSeeds() throws IOException {
+        String chosen = System.clearProperty(Seeded.SEED_PROPERTY);
+        try {
+            Path byDefault = root.resolve("default.html");
+            Path three = root.resolve("three.html");
+            Path five = root.resolve("five.html");
+            assertThat(kata("report", SLUG, "-o", byDefault.toString())).isZero();
+            assertThat(kata("report", SLUG, "--seed", "3", "-o", three.toString())).isZero();
+            System.setProperty(Seeded.SEED_PROPERTY, "5");   // as ./kata test --seed 5 runs the kata's tests
+            assertThat(kata("report", SLUG, "-o", five.toString())).isZero();
+
+            String atDefault = Files.readString(byDefault);
+            String atThree = Files.readString(three);
+            String atFive = Files.readString(five);
+            assertThat(seedOf(atDefault)).as("the default seed").isNotIn(3L, 5L);
+            assertThat(seedOf(atThree)).isEqualTo(3);
+            assertThat(atThree).contains("(seed 3)");
+            assertThat(seedOf(atFive)).as("the seed the kata's tests run at").isEqualTo(5);
+            assertThat(golden(atThree)).as("the case at seed 3").isNotEqualTo(golden(atDefault));
+            assertThat(golden(atFive)).as("the case at seed 5").isNotEqualTo(golden(atDefault));
+        } finally {
+            restore(Seeded.SEED_PROPERTY, chosen);
+        }
+    }
+
+    @Test
+    @DisplayName("report refuses a seed that is not a whole number, saying what a seed is, with exit 2")
+    void reportRefusesABadSeed() {
+        for (String seed : List.of("seven", "3.5", "99999999999999999999")) {
+            assertThat(kata("report", SLUG, "--seed", seed)).as("--seed %s", seed).isEqualTo(2);
+            assertThat(err()).contains("Invalid value for option '--seed': '" + seed + "' is not a seed: give the whole"
+                    + " number a failure printed after 'seed:', e.g. --seed 7").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    @DisplayName("report shows the evidence only and names no bug, unless --coach: then the bugs the probes fit")
+    void reportNamesNoBugUnlessCoached() throws IOException {
+        String mode = System.setProperty(Mode.PROPERTY, "evidence");
+        try {
+            Path evidence = root.resolve("evidence.html");
+            Path coached = root.resolve("coached.html");
+            assertThat(kata("report", SLUG, "-o", evidence.toString())).isZero();
+            assertThat(kata("report", SLUG, "--coach", "-o", coached.toString())).isZero();
+
+            assertThat(Files.readString(evidence)).contains("residual identity")
+                    .doesNotContainIgnoringCase("consistent with").doesNotContain("residual placement");
+            assertThat(Files.readString(coached)).contains("<h2>Consistent with</h2>",
+                    "<li><strong>residual placement</strong>");
+        } finally {
+            restore(Mode.PROPERTY, mode);
+        }
+    }
+
+    private static final Pattern SEED = Pattern.compile("<th>seed</th><td>(-?\\d+) \\(reruns this exact case\\)</td>");
+
+    /** The seed a report page names. */
+    private static long seedOf(String html) {
+        Matcher m = SEED.matcher(html);
+        assertThat(m.find()).as("the page names its seed").isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    /** The comparison with ground truth, without the seed that names it. */
+    private static String golden(String html) {
+        String section = html.substring(html.indexOf("<section id=\"golden\">"), html.indexOf("</section>"));
+        return SEED.matcher(section).replaceAll("").replaceAll("seed: -?\\d+", "");
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
     }
 
     @Test

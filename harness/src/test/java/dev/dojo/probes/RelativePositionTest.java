@@ -51,10 +51,18 @@ class RelativePositionTest {
     @Test
     @DisplayName("fails on a half-split RoPE whose rotate_half negates without swapping the halves")
     void failsOnRotateHalfWithoutSwap(NDManager manager) {
-        RotaryEmbedding rope = new RotaryEmbedding(8, 10_000, RopePairing.HALF_SPLIT);
+        RotaryEmbedding rope = new RotaryEmbedding(8, 10_000, RopePairing.HALF_SPLIT) {
+            /** [-x₁, x₂]: the halves are negated in place, not swapped, so it is no rotation. */
+            @Override
+            protected NDArray rotateHalf(NDArray x) {                                   // x: (B, H, T, D)
+                long half = x.getShape().get(3) / 2;
+                NDArray first = x.get(new NDIndex("..., :{}", half));                 // (B, H, T, D/2)
+                NDArray second = x.get(new NDIndex("..., {}:", half));                // (B, H, T, D/2)
+                return first.neg().concat(second, -1);                                // (B, H, T, D)
+            }
+        };
 
-        ProbeResult result = RelativePosition.check((x, offset) -> unswappedRotateHalf(rope, x, offset),
-                Seeded.of(manager, 7), 2, 2, 6, 8, 7);
+        ProbeResult result = RelativePosition.check(rope::apply, Seeded.of(manager, 7), 2, 2, 6, 8, 7);
 
         assertFailsNaming(result, OPENING);
     }
@@ -75,17 +83,5 @@ class RelativePositionTest {
         long tokens = x.getShape().get(2);
         return x.getManager().arange(offset, offset + tokens).toType(DataType.FLOAT32, false)
                 .div(10f).add(1f).reshape(tokens, 1);
-    }
-
-    /** x · cos + [-x₁, x₂] · sin: the halves are negated in place, not swapped, so it is no rotation. */
-    private static NDArray unswappedRotateHalf(RotaryEmbedding rope, NDArray x, long offset) {  // x: (B, H, T, D)
-        long half = x.getShape().get(3) / 2;
-        NDArray angles = rope.angles(x.getManager(), offset, x.getShape().get(2));           // (T, D/2)
-        NDArray cos = angles.cos().concat(angles.cos(), -1);                                  // (T, D)
-        NDArray sin = angles.sin().concat(angles.sin(), -1);                                  // (T, D)
-        NDArray first = x.get(new NDIndex("..., :{}", half));                                 // (B, H, T, D/2)
-        NDArray second = x.get(new NDIndex("..., {}:", half));                                // (B, H, T, D/2)
-        NDArray rotated = first.neg().concat(second, -1);                                     // (B, H, T, D)
-        return x.mul(cos).add(rotated.mul(sin));
     }
 }

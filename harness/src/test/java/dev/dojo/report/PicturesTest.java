@@ -52,6 +52,43 @@ class PicturesTest {
     }
 
     @Test
+    @DisplayName("a |Δ| scale from a tolerance leaves a difference within it blank and colours one just beyond it")
+    void magnitudeFromTolerance() {
+        ColourScale scale = ColourScale.magnitude(1e-5, 0.4);
+
+        assertThat(scale.colour(0)).isEqualTo(ColourScale.BLANK);
+        assertThat(scale.colour(1e-5)).as("at the tolerance").isEqualTo(ColourScale.BLANK);
+        assertThat(scale.colour(1.1e-5)).as("just beyond the tolerance").isNotEqualTo(ColourScale.BLANK);
+        assertThat(scale.colour(1.1e-5).getGreen()).as("green just beyond the tolerance").isLessThan(240);
+        assertThat(scale.colour(0.4).getGreen()).as("green at the largest |Δ|").isLessThan(scale.colour(0.1).getGreen());
+        assertThat(scale.bottom()).as("the colour bar starts at the tolerance").isEqualTo(1e-5);
+    }
+
+    @Test
+    @DisplayName("a signed difference scale is blank within ± tolerance, red above it and blue below it")
+    void signedDifference() {
+        ColourScale scale = ColourScale.signedDifference(1e-5, 0.8);
+
+        assertThat(scale.colour(-9e-6)).isEqualTo(ColourScale.BLANK);
+        assertThat(scale.colour(9e-6)).isEqualTo(ColourScale.BLANK);
+        Color above = scale.colour(2e-5);
+        Color below = scale.colour(-2e-5);
+        assertThat(above.getRed()).as("red above the tolerance").isGreaterThan(above.getBlue());
+        assertThat(below.getBlue()).as("blue below the tolerance").isGreaterThan(below.getRed());
+        assertThat(scale.bottom()).isEqualTo(-0.8);
+        assertThat(scale.top()).isEqualTo(0.8);
+    }
+
+    @Test
+    @DisplayName("a difference scale with nothing beyond its tolerance still has a range, and refuses a negative tolerance")
+    void differenceScaleEdges() {
+        assertThat(ColourScale.magnitude(1e-5, 1e-6).high()).isEqualTo(2e-5);
+        assertThat(ColourScale.magnitude(0, 0).high()).isEqualTo(1);
+        assertThatThrownBy(() -> ColourScale.magnitude(-1e-5, 1))
+                .hasMessage("a difference scale starts at a tolerance of at least 0, got -1.0E-5");
+    }
+
+    @Test
     @DisplayName("a NaN cell is magenta, a colour no scale uses")
     void nanCell() {
         float[][] values = {{Float.NaN, 0f}};
