@@ -31,10 +31,7 @@ final class VerifyCommand implements Callable<Integer> {
         for (Integrity.Report report : reports) {
             t.out().println(report.valid() ? report.row() : t.red(report.row()));
             for (Integrity.WrongFixVerdict fix : report.wrongFixes()) {
-                String caught = fix.rejected() ? "rejected by " + String.join(", ", fix.failedTests().isEmpty()
-                        ? fix.failedProbes() : fix.failedTests()) : "NOT rejected";
-                t.out().println("    " + (fix.rejected() ? t.green("✓ ") : t.red("✗ ")) + "wrong fix " + fix.name()
-                        + t.dim(": " + caught));
+                t.out().println("    " + (fix.rejected() ? t.green("✓ ") : t.red("✗ ")) + fix.line());
             }
             for (String problem : report.problems()) {
                 t.out().println("    " + t.red("✗ ") + problem);

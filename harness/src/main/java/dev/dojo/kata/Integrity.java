@@ -62,6 +62,18 @@ public final class Integrity {
         public boolean rejected() {
             return !failedTests.isEmpty() || !failedProbes.isEmpty();
         }
+
+        /** "wrong fix NAME: rejected by A, B and 3 more tests" (or the probes, when no test caught it). */
+        public String line() {
+            if (!rejected()) {
+                return "wrong fix " + name + ": NOT rejected: " + note;
+            }
+            List<String> by = failedTests.isEmpty() ? failedProbes : failedTests;
+            String what = failedTests.isEmpty() ? "probe" : "test";
+            String shown = String.join(", ", by.subList(0, Math.min(2, by.size())));
+            return "wrong fix " + name + ": rejected by " + (by.size() > 2 ? shown + " and " + (by.size() - 2)
+                    + " more " + what + "s" : shown);
+        }
     }
 
     /** What the check found for one kata; valid when {@code problems} is empty. */
@@ -245,7 +257,7 @@ public final class Integrity {
     private static WrongFixVerdict judge(WrongFix fix, String goldenCase) {
         List<KataTests.Outcome> outcomes = KataTests.run(fix.side().classpath(), fix.side().testClasses(),
                 TEST_TIMEOUT, o -> {});
-        List<String> failedTests = outcomes.stream().filter(o -> !o.passed()).map(KataTests.Outcome::id).sorted().toList();
+        List<String> failedTests = outcomes.stream().filter(o -> !o.passed()).map(KataTests.Outcome::id).distinct().sorted().toList();
         List<String> failedProbes = List.of();
         if (failedTests.isEmpty()) {
             try {

@@ -74,9 +74,7 @@ class CatalogueIntegrityTest {
             Integrity.Report report = Integrity.check(kata);
             System.out.println(report.row());
             for (Integrity.WrongFixVerdict fix : report.wrongFixes()) {
-                System.out.println("    wrong fix " + fix.name() + (fix.rejected() ? ": rejected by "
-                        + String.join(", ", fix.failedTests().isEmpty() ? fix.failedProbes() : fix.failedTests())
-                        : ": NOT rejected"));
+                System.out.println("    " + fix.line());
             }
             assertThat(report.problems()).as("integrity of kata %s", kata.slug()).isEmpty();
         }));
