@@ -164,7 +164,7 @@ public final class KataTests {
         return className.substring(className.lastIndexOf('.') + 1);
     }
 
-    private static URL[] urls(List<Path> classpath) {
+    static URL[] urls(List<Path> classpath) {
         List<URL> urls = new ArrayList<>();
         for (Path entry : classpath) {
             try {

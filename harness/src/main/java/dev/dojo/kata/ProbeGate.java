@@ -9,7 +9,6 @@ import dev.dojo.probes.Probes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -90,14 +89,6 @@ public final class ProbeGate {
     }
 
     static URL[] urls(List<Path> classpath) {
-        List<URL> urls = new ArrayList<>();
-        for (Path entry : classpath) {
-            try {
-                urls.add(entry.toUri().toURL());
-            } catch (MalformedURLException e) {
-                throw new IllegalArgumentException(entry + " is not a class path entry", e);
-            }
-        }
-        return urls.toArray(URL[]::new);
+        return KataTests.urls(classpath);
     }
 }
