@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Cold `./kata test prenorm-block` (a new JVM each run, up-to-date build) against the same kata
-# in Python with pytest and PyTorch (benchmarks/python-peer), side by side in one run, interleaved.
-# Needs hyperfine, python3-pytest and python3-torch (Debian packages). Usage: benchmarks/cold-test.sh [runs]
+# `./kata test <slug>` against the same kata in Python with pytest and PyTorch (benchmarks/python-peer),
+# side by side in one interleaved hyperfine run, reporting the medians and their ratio.
+#   benchmarks/cold-test.sh [runs] [rope|prenorm]
+#     rope (default): ./kata test rotary-embedding  vs  test_rope_minimal.py (three tests of a RoPE function)
+#     prenorm:        ./kata test prenorm-block     vs  test_prenorm_block.py (the kata's first five tests)
+# Needs hyperfine, python3-pytest and python3-torch (Debian packages).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-15}"
+case "${2:-rope}" in
+  rope) slug=rotary-embedding; peer=test_rope_minimal.py ;;
+  prenorm) slug=prenorm-block; peer=test_prenorm_block.py ;;
+  *) echo "usage: $0 [runs] [rope|prenorm]" >&2; exit 2 ;;
+esac
 cd "$root"
 ./kata list >/dev/null                      # builds the harness if needed, so no run pays for it
-./kata test prenorm-block >/dev/null || true   # compiles the kata once, as after a first build
+./kata test "$slug" >/dev/null || true      # compiles the kata once, as after a first build
 json="$(mktemp)"
 hyperfine --warmup 2 --runs "$runs" --ignore-failure --style basic --export-json "$json" \
-  --command-name "java: ./kata test prenorm-block" "./kata test prenorm-block" \
-  --command-name "python: pytest prenorm peer" "cd benchmarks/python-peer && /usr/bin/python3 -m pytest -q -p no:cacheprovider test_prenorm_block.py"
+  --command-name "java: ./kata test $slug" "./kata test $slug" \
+  --command-name "python: pytest $peer" "cd benchmarks/python-peer && /usr/bin/python3 -m pytest -q -p no:cacheprovider $peer"
 # hyperfine prints means; the medians, and their ratio, are what we report
 python3 - "$json" <<'PY'
 import json, statistics, sys
