@@ -5,7 +5,10 @@ import dev.dojo.kata.Kata;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 
 /** The {@code ./kata} command. Exit codes: 0 ok, 1 tests failed or did not compile, 2 bad input, 3 no engine. */
 @Command(name = "kata", mixinStandardHelpOptions = true, version = "Divergence Dojo 0.1",
@@ -37,7 +40,7 @@ final class Dojo implements Runnable {
         java.util.Optional<Kata> renamed = slug == null ? java.util.Optional.empty()
                 : Kata.formerlyCalled(workspace.root(), slug);
         if (renamed.isPresent()) {
-            terminal.err().println("dojo: kata '" + slug + "' is now called '" + renamed.get().slug() + "'");
+            terminal.err().println("dojo: kata '" + Terminal.printable(slug) + "' is now called '" + renamed.get().slug() + "'");
             return renamed.get();
         }
         return workspace.kata(slug);
@@ -48,7 +51,10 @@ final class Dojo implements Runnable {
         new CommandLine(this).usage(terminal.out());
     }
 
-    /** The command line with the dojo's handling of errors: a one-line message and an exit code, never a stack trace. */
+    /**
+     * The command line with the dojo's handling of errors: a one-line message and an exit code, never
+     * a stack trace, and never a control character from the user's input echoed raw.
+     */
     static CommandLine commandLine(Workspace workspace, Terminal terminal, InputStream in) {
         CommandLine cl = new CommandLine(new Dojo(workspace, terminal, in));
         cl.setOut(new java.io.PrintWriter(terminal.out(), true));
@@ -56,25 +62,29 @@ final class Dojo implements Runnable {
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(terminal.colour()
                 ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler((e, args) -> {
-            terminal.err().println("dojo: " + e.getMessage());
-            CommandLine.UnmatchedArgumentException.printSuggestions(e, terminal.err());
+            terminal.err().println("dojo: " + Terminal.printable(e.getMessage()));
+            ByteArrayOutputStream suggestions = new ByteArrayOutputStream();
+            CommandLine.UnmatchedArgumentException.printSuggestions(e,
+                    new PrintStream(suggestions, true, StandardCharsets.UTF_8));
+            suggestions.toString(StandardCharsets.UTF_8).lines()
+                    .forEach(line -> terminal.err().println(Terminal.printable(line)));
             terminal.err().println("Run ./kata --help for the commands.");
             return 2;
         });
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof UserError user) {
-                terminal.err().println("dojo: " + user.getMessage());
+                terminal.err().println("dojo: " + Terminal.printable(user.getMessage()));
                 return user.exitCode();
             }
             if (e instanceof Engines.MissingNativeLibraryException) {
-                terminal.err().println("dojo: " + e.getMessage());
+                terminal.err().println("dojo: " + Terminal.printable(e.getMessage()));
                 return 3;
             }
             if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
-                terminal.err().println("dojo: " + e.getMessage());
+                terminal.err().println("dojo: " + Terminal.printable(e.getMessage()));
                 return 2;
             }
-            terminal.err().println("dojo: internal error, please report it: " + e);
+            terminal.err().println("dojo: internal error, please report it: " + Terminal.printable(e.toString()));
             return 70;
         });
         return cl;
