@@ -6,8 +6,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** The {@code ./kata} command. Exit codes: 0 ok, 1 tests failed or did not compile, 2 bad input, 3 no engine. */
@@ -53,12 +56,15 @@ final class Dojo implements Runnable {
 
     /**
      * The command line with the dojo's handling of errors: a one-line message and an exit code, never
-     * a stack trace, and never a control character from the user's input echoed raw.
+     * a stack trace, and never a control character from the user's input echoed raw. What the user or
+     * their machine caused (a wrong argument, an unknown kata, a folder that cannot be written) is
+     * said as such; only a fault of the dojo's own is an internal error (exit 70).
      */
     static CommandLine commandLine(Workspace workspace, Terminal terminal, InputStream in) {
-        CommandLine cl = new CommandLine(new Dojo(workspace, terminal, in));
-        cl.setOut(new java.io.PrintWriter(terminal.out(), true));
-        cl.setErr(new java.io.PrintWriter(terminal.err(), true));
+        Notices notices = new Notices(terminal.err());
+        CommandLine cl = new CommandLine(new Dojo(workspace.withNotices(notices), terminal, in));
+        cl.setOut(new PrintWriter(terminal.out(), true));
+        cl.setErr(new PrintWriter(terminal.err(), true));
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(terminal.colour()
                 ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler((e, args) -> {
@@ -80,7 +86,12 @@ final class Dojo implements Runnable {
                 terminal.err().println("dojo: " + Terminal.printable(e.getMessage()));
                 return 3;
             }
-            if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
+            if (e instanceof IOException || e instanceof UncheckedIOException) {
+                IOException io = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
+                terminal.err().println("dojo: " + Terminal.printable(FileTrouble.describe(io, e.getMessage())));
+                return 2;
+            }
+            if (e instanceof IllegalArgumentException) {
                 terminal.err().println("dojo: " + Terminal.printable(e.getMessage()));
                 return 2;
             }

@@ -8,7 +8,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
@@ -35,6 +38,18 @@ class TerminalSafetyTest {
         assertThat(Terminal.printable("\u009b2J\u0085")).isEqualTo("\\x9b2J\\x85");
         assertThat(Terminal.printable("abc\u202edef\u2066\u2028")).isEqualTo("abc\\u202edef\\u2066\\u2028");
         assertThat(Terminal.printable("prenorm-block ★☆ é C:\\katas ⏱")).isEqualTo("prenorm-block ★☆ é C:\\katas ⏱");
+    }
+
+    @Test
+    @DisplayName("a notice is printed once per command, escaped, however often it is given")
+    void noticesOnce() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Notices notices = new Notices(new PrintStream(err, true, StandardCharsets.UTF_8));
+        notices.accept("cannot save progress in /x/\u001b[31m.dojo");
+        notices.accept("cannot save progress in /x/\u001b[31m.dojo");
+        notices.accept("another");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .isEqualTo("dojo: cannot save progress in /x/\\e[31m.dojo\ndojo: another\n");
     }
 
     static Stream<Arguments> hostileArguments() {
