@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /** The {@code ./kata} command. Exit codes: 0 ok, 1 tests failed or did not compile, 2 bad input, 3 no engine. */
 @Command(name = "kata", mixinStandardHelpOptions = true, version = "Divergence Dojo 0.1",
@@ -21,6 +22,9 @@ import java.nio.charset.StandardCharsets;
                 ProgressCommand.class, ProbesCommand.class, ReportCommand.class, CatalogueCommand.class,
                 CommandLine.HelpCommand.class})
 final class Dojo implements Runnable {
+    /** The commands that start the PyTorch engine, in this process or a worker. */
+    private static final Set<String> ENGINE_COMMANDS = Set.of("test", "watch", "report", "verify", "probes");
+
     final Workspace workspace;
     final Terminal terminal;
     final InputStream in;
@@ -57,8 +61,9 @@ final class Dojo implements Runnable {
     /**
      * The command line with the dojo's handling of errors: a one-line message and an exit code, never
      * a stack trace, and never a control character from the user's input echoed raw. What the user or
-     * their machine caused (a wrong argument, an unknown kata, a folder that cannot be written) is
-     * said as such; only a fault of the dojo's own is an internal error (exit 70).
+     * their machine caused (a wrong argument, an unknown kata, a folder that cannot be written, a
+     * missing or unwritable engine cache) is said as such; only a fault of the dojo's own is an
+     * internal error (exit 70).
      */
     static CommandLine commandLine(Workspace workspace, Terminal terminal, InputStream in) {
         Notices notices = new Notices(terminal.err());
@@ -76,6 +81,17 @@ final class Dojo implements Runnable {
                     .forEach(line -> terminal.err().println(Terminal.printable(line)));
             terminal.err().println("Run ./kata --help for the commands.");
             return 2;
+        });
+        cl.setExecutionStrategy(parsed -> {
+            if (usesTheEngine(parsed)) {
+                try {
+                    Engines.checkCache();
+                } catch (Engines.MissingNativeLibraryException e) {
+                    terminal.err().println("dojo: " + Terminal.printable(e.getMessage()));
+                    return 3;
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
         });
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof UserError user) {
@@ -99,5 +115,11 @@ final class Dojo implements Runnable {
             return 70;
         });
         return cl;
+    }
+
+    private static boolean usesTheEngine(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult sub = parsed.subcommand();
+        return sub != null && ENGINE_COMMANDS.contains(sub.commandSpec().name())
+                && !sub.isUsageHelpRequested() && !sub.isVersionHelpRequested();
     }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -20,7 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * What the user's machine does to the dojo's state (a .dojo that cannot be written, a corrupt
- * progress file) is said in one line, never as an internal error, and never changes a run's verdict.
+ * progress file, a DJL cache that cannot be written) is said in one line, never as an internal
+ * error, and never changes a run's verdict.
  */
 class StateSafetyTest {
     @TempDir
@@ -131,6 +133,42 @@ class StateSafetyTest {
         assertThat(cli.out()).contains("⏱ 0:00 (time box 15 min)");
         assertThat(cli.run("progress")).isZero();
         assertThat(cli.out()).containsPattern("prenorm-block\\s+in progress\\s+0\\s+1");
+    }
+
+    @Test
+    @DisplayName("an empty DJL cache that cannot be written: test and probes exit 3 with one line naming the cache")
+    void unwritableEngineCache() throws Exception {
+        Path notAFolder = root.resolve("cache-is-under-a-file");
+        Files.writeString(notAFolder, "");
+        Path cache = notAFolder.resolve("djl");
+        for (String command : List.of("test", "probes")) {
+            List<String> args = command.equals("test") ? List.of("test", Cli.SLUG) : List.of("probes");
+            Process p = Cli.java(root, List.of("DJL_CACHE_DIR=" + cache), Main.class.getName(), args.toArray(String[]::new))
+                    .redirectErrorStream(true).start();
+            String output = Cli.finish(p, 120);
+            assertThat(p.exitValue()).as("./kata %s exits 3; it printed:%n%s", command, output).isEqualTo(3);
+            assertThat(output).isEqualTo("dojo: cannot extract the PyTorch native library (~430 MB) to "
+                    + cache.resolve("pytorch") + ": DJL's cache is empty and cannot be written there; set DJL_CACHE_DIR"
+                    + " to a writable folder\n");
+        }
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    @DisplayName("an empty, read-only DJL cache folder (where permissions bind: not as root) exits 3 naming it")
+    void readOnlyEngineCache() throws Exception {
+        Path cache = Files.createDirectories(root.resolve("djl-cache"));
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assumeFalse(Files.isWritable(cache), "permissions do not bind this user (root)");
+            Process p = Cli.java(root, List.of("DJL_CACHE_DIR=" + cache), Main.class.getName(), "probes")
+                    .redirectErrorStream(true).start();
+            String output = Cli.finish(p, 120);
+            assertThat(p.exitValue()).isEqualTo(3);
+            assertThat(output.lines()).singleElement().asString().contains("to " + cache.resolve("pytorch"));
+        } finally {
+            Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 
     @Test
