@@ -5,7 +5,14 @@ import dev.dojo.kata.Kata;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /** The {@code ./kata} command. Exit codes: 0 ok, 1 tests failed or did not compile, 2 bad input, 3 no engine. */
 @Command(name = "kata", mixinStandardHelpOptions = true, version = "Divergence Dojo 0.1",
@@ -15,6 +22,9 @@ import java.io.InputStream;
                 ProgressCommand.class, ProbesCommand.class, ReportCommand.class, CatalogueCommand.class,
                 CommandLine.HelpCommand.class})
 final class Dojo implements Runnable {
+    /** The commands that start the PyTorch engine, in this process or a worker. */
+    private static final Set<String> ENGINE_COMMANDS = Set.of("test", "watch", "report", "verify", "probes");
+
     final Workspace workspace;
     final Terminal terminal;
     final InputStream in;
@@ -37,7 +47,7 @@ final class Dojo implements Runnable {
         java.util.Optional<Kata> renamed = slug == null ? java.util.Optional.empty()
                 : Kata.formerlyCalled(workspace.root(), slug);
         if (renamed.isPresent()) {
-            terminal.err().println("dojo: kata '" + slug + "' is now called '" + renamed.get().slug() + "'");
+            terminal.err().println("dojo: kata '" + Terminal.printable(slug) + "' is now called '" + renamed.get().slug() + "'");
             return renamed.get();
         }
         return workspace.kata(slug);
@@ -48,35 +58,68 @@ final class Dojo implements Runnable {
         new CommandLine(this).usage(terminal.out());
     }
 
-    /** The command line with the dojo's handling of errors: a one-line message and an exit code, never a stack trace. */
+    /**
+     * The command line with the dojo's handling of errors: a one-line message and an exit code, never
+     * a stack trace, and never a control character from the user's input echoed raw. What the user or
+     * their machine caused (a wrong argument, an unknown kata, a folder that cannot be written, a
+     * missing or unwritable engine cache) is said as such; only a fault of the dojo's own is an
+     * internal error (exit 70).
+     */
     static CommandLine commandLine(Workspace workspace, Terminal terminal, InputStream in) {
-        CommandLine cl = new CommandLine(new Dojo(workspace, terminal, in));
-        cl.setOut(new java.io.PrintWriter(terminal.out(), true));
-        cl.setErr(new java.io.PrintWriter(terminal.err(), true));
+        Notices notices = new Notices(terminal.err());
+        CommandLine cl = new CommandLine(new Dojo(workspace.withNotices(notices), terminal, in));
+        cl.setOut(new PrintWriter(terminal.out(), true));
+        cl.setErr(new PrintWriter(terminal.err(), true));
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(terminal.colour()
                 ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler((e, args) -> {
-            terminal.err().println("dojo: " + e.getMessage());
-            CommandLine.UnmatchedArgumentException.printSuggestions(e, terminal.err());
+            terminal.err().println("dojo: " + Terminal.printable(e.getMessage()));
+            ByteArrayOutputStream suggestions = new ByteArrayOutputStream();
+            CommandLine.UnmatchedArgumentException.printSuggestions(e,
+                    new PrintStream(suggestions, true, StandardCharsets.UTF_8));
+            suggestions.toString(StandardCharsets.UTF_8).lines()
+                    .forEach(line -> terminal.err().println(Terminal.printable(line)));
             terminal.err().println("Run ./kata --help for the commands.");
             return 2;
         });
+        cl.setExecutionStrategy(parsed -> {
+            if (usesTheEngine(parsed)) {
+                try {
+                    Engines.checkCache();
+                } catch (Engines.MissingNativeLibraryException e) {
+                    terminal.err().println("dojo: " + Terminal.printable(e.getMessage()));
+                    return 3;
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof UserError user) {
-                terminal.err().println("dojo: " + user.getMessage());
+                terminal.err().println("dojo: " + Terminal.printable(user.getMessage()));
                 return user.exitCode();
             }
             if (e instanceof Engines.MissingNativeLibraryException) {
-                terminal.err().println("dojo: " + e.getMessage());
+                terminal.err().println("dojo: " + Terminal.printable(e.getMessage()));
                 return 3;
             }
-            if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
-                terminal.err().println("dojo: " + e.getMessage());
+            if (e instanceof IOException || e instanceof UncheckedIOException) {
+                IOException io = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
+                terminal.err().println("dojo: " + Terminal.printable(FileTrouble.describe(io, e.getMessage())));
                 return 2;
             }
-            terminal.err().println("dojo: internal error, please report it: " + e);
+            if (e instanceof IllegalArgumentException) {
+                terminal.err().println("dojo: " + Terminal.printable(e.getMessage()));
+                return 2;
+            }
+            terminal.err().println("dojo: internal error, please report it: " + Terminal.printable(e.toString()));
             return 70;
         });
         return cl;
+    }
+
+    private static boolean usesTheEngine(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult sub = parsed.subcommand();
+        return sub != null && ENGINE_COMMANDS.contains(sub.commandSpec().name())
+                && !sub.isUsageHelpRequested() && !sub.isVersionHelpRequested();
     }
 }

@@ -24,7 +24,6 @@ final class HintCommand implements Callable<Integer> {
         slug = kata.slug();
         Terminal t = dojo.terminal;
         Progress progress = dojo.workspace.progress();
-        ListCommand.warn(t, progress);
         Briefing briefing = Briefing.read(kata);
         int count = briefing.hints().size();
         int shown = progress.entry(slug).hints;

@@ -21,7 +21,6 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() {
         Terminal t = dojo.terminal;
         Progress progress = dojo.workspace.progress();
-        warn(t, progress);
         List<Kata> katas = dojo.workspace.katas();
         int slugWidth = Math.max(4, katas.stream().mapToInt(k -> k.slug().length()).max().orElse(0));
         int titleWidth = Math.max(5, katas.stream().mapToInt(k -> k.title().length()).max().orElse(0));
@@ -71,9 +70,12 @@ final class ListCommand implements Callable<Integer> {
                 : "⏱ " + clock + " (time box " + kata.timebox() + ")";
     }
 
+    /**
+     * Does nothing: {@link Progress} now gives its notices itself, once each, through the workspace's
+     * {@link Notices}, when they happen (a corrupt file kept aside, progress that cannot be saved).
+     * Kept only for callers not yet updated; new code should not call it.
+     */
     static void warn(Terminal t, Progress progress) {
-        if (progress.warning() != null) {
-            t.err().println("dojo: " + progress.warning());
-        }
+        // Progress reports through Workspace.notices(); printing progress.warning() here would say it twice.
     }
 }

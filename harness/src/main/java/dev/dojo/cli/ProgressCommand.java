@@ -16,7 +16,6 @@ final class ProgressCommand implements Callable<Integer> {
     public Integer call() {
         Terminal t = dojo.terminal;
         Progress progress = dojo.workspace.progress();
-        ListCommand.warn(t, progress);
         int solved = 0;
         String format = "%-22s  %-18s  %5s  %5s%n";
         t.out().printf(Locale.ROOT, format, "kata", "status", "hints", "runs");

@@ -30,7 +30,6 @@ final class StartCommand implements Callable<Integer> {
         slug = kata.slug();
         Terminal t = dojo.terminal;
         Progress progress = dojo.workspace.progress();
-        ListCommand.warn(t, progress);
         Briefing briefing = Briefing.read(kata);
         if (interview) {
             t.out().println(t.bold(slug) + "  " + ListCommand.stars(kata.difficulty()) + "  time box " + kata.timebox());

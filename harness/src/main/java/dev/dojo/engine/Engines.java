@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.util.Utils;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,21 @@ public final class Engines {
         return pytorch().newBaseManager();
     }
 
+    /**
+     * Checks, without starting the engine, that it can start as far as DJL's cache goes: when the
+     * native library is not extracted yet, the cache must be a folder this process can write.
+     * Cheap (a look at one folder); the CLI calls it before any command that runs the engine.
+     *
+     * @throws MissingNativeLibraryException naming the cache when the library would have to be
+     *         extracted into a folder that cannot be written
+     */
+    public static void checkCache() {
+        Path cache = Utils.getEngineCacheDir("pytorch");
+        if (!hasExtractedNatives(cache) && nativeJarPresent() && !writable(cache)) {
+            throw MissingNativeLibraryException.unwritableCache(cache);
+        }
+    }
+
     private static Engine start(PrintStream notices) {
         System.setProperty("ai.djl.offline", "true");
         // Kata tensors are tiny: one intra-op thread avoids libtorch's thread-pool overhead, which
@@ -50,6 +66,7 @@ public final class Engines {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
         Path cache = Utils.getEngineCacheDir("pytorch");
+        checkCache();
         if (!hasExtractedNatives(cache) && nativeJarPresent()) {
             notices.println("dojo: extracting the PyTorch native library (~430 MB) to " + cache
                     + " (first run only)");
@@ -65,6 +82,18 @@ public final class Engines {
         try (var entries = Files.list(cache)) {
             return entries.anyMatch(p -> p.getFileName().toString().contains("cpu"));
         } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Whether files can be made in {@code folder}, making it (and its parents) if need be: tried, not guessed. */
+    private static boolean writable(Path folder) {
+        try {
+            Files.createDirectories(folder);
+            Path probe = Files.createTempFile(folder, ".dojo-write-check", ".tmp");
+            Files.delete(probe);
+            return true;
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }
@@ -89,7 +118,20 @@ public final class Engines {
             super("No PyTorch native library for " + platform + ": DJL runs offline here, so it must come from the"
                     + " pytorch-native-cpu jar that one of the build profiles (" + PROFILES + ") adds, or be already"
                     + " extracted in " + cache + ". Build on one of those platforms with ./mvnw so the profile"
-                    + " matches. Cause: " + cause.getMessage(), cause);
+                    + " matches. Cause: " + firstLine(cause.getMessage()), cause);
+        }
+
+        private MissingNativeLibraryException(String message) {
+            super(message);
+        }
+
+        static MissingNativeLibraryException unwritableCache(Path cache) {
+            return new MissingNativeLibraryException("cannot extract the PyTorch native library (~430 MB) to " + cache
+                    + ": DJL's cache is empty and cannot be written there; set DJL_CACHE_DIR to a writable folder");
+        }
+
+        private static String firstLine(String s) {
+            return s == null ? "" : s.lines().findFirst().orElse("");
         }
     }
 }

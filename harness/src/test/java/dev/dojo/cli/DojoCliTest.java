@@ -328,7 +328,8 @@ class DojoCliTest {
     void progressIsWrittenAtomically() throws IOException {
         assertThat(kata("hint", SLUG)).isZero();
         try (Stream<Path> files = Files.list(root.resolve(".dojo"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("progress.json");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("progress.json", "progress.json.lock");
         }
         assertThat(Files.readString(root.resolve(".dojo/progress.json"))).contains("\"prenorm-block\"", "\"hints\": 1");
     }
