@@ -4,17 +4,18 @@ package dev.dojo.katas.whisper;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.dojo.reference.AttentionMask;
+import dev.dojo.reference.CachedAttention;
+import dev.dojo.reference.KvCache;
 import dev.dojo.reference.Linear;
 import dev.dojo.reference.Parameters;
-import dev.dojo.reference.SelfAttention;
 
 /**
  * Multi-head self-attention as in OpenAI's Whisper (MultiHeadAttention.qkv_attention): queries and
  * keys are each scaled by a fourth root before their product, which keeps float16 products small.
- * The encoder runs it without a mask, the decoder with a causal one; a padded batch masks its pads.
- * B batch, T tokens, H heads, D head size, C = H · D.
+ * The encoder runs it without a mask, the decoder with a causal one and a KV cache; a padded batch
+ * masks its pads. B batch, T new tokens, S keys seen (cached and new), H heads, D head size, C = H · D.
  */
-public final class WhisperAttention implements SelfAttention {
+public final class WhisperAttention implements CachedAttention {
     private final Linear query;
     private final Linear key;
     private final Linear value;
@@ -42,19 +43,31 @@ public final class WhisperAttention implements SelfAttention {
     }
 
     @Override
-    public NDArray forward(NDArray x, AttentionMask mask) {                     // x: (B, T, C)
+    public NDArray forward(NDArray x, AttentionMask mask) {
+        return forward(x, mask, null);
+    }
+
+    @Override
+    public NDArray forward(NDArray x, AttentionMask mask, KvCache cache) {      // x: (B, T, C)
+        long offset = cache == null ? 0 : cache.length();
         NDArray q = query.forward(x);                                            // (B, T, C)
         NDArray k = key.forward(x);                                              // (B, T, C)
         NDArray v = value.forward(x);                                            // (B, T, C)
-        long tokens = q.getShape().get(1);
         long width = q.getShape().get(2);
         double scale = Math.pow(width / heads, -0.25);
         q = split(q).mul(scale);                                                 // (B, H, T, D)
         k = split(k);                                                            // (B, H, T, D)
         v = split(v);                                                            // (B, H, T, D)
-        NDArray qk = q.matMul(k.transpose(0, 1, 3, 2));                          // (B, H, T, T)
-        qk = qk.add(mask.bias(x.getManager(), tokens, tokens, 0));               // (B, H, T, T)
-        NDArray w = qk.softmax(-1);                                              // (B, H, T, T)
+        if (cache != null) {
+            NDArray[] seen = cache.append(k, v);
+            k = seen[0];                                                         // (B, H, S, D)
+            v = seen[1];                                                         // (B, H, S, D)
+        }
+        NDArray qk = q.matMul(k.transpose(0, 1, 3, 2));                          // (B, H, T, S)
+        long tokens = qk.getShape().get(2);
+        long keys = qk.getShape().get(3);
+        qk = qk.add(mask.bias(x.getManager(), tokens, keys, offset));            // (B, H, T, S)
+        NDArray w = qk.softmax(-1);                                              // (B, H, T, S)
         return out.forward(merge(w.matMul(v)));                                  // (B, T, C)
     }
 

@@ -3,15 +3,18 @@ package dev.dojo.katas.whisper;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import dev.dojo.golden.GoldenModel;
 import dev.dojo.junit.ScopedManager;
 import dev.dojo.probes.BatchIndependence;
 import dev.dojo.probes.Causality;
 import dev.dojo.probes.HeadIndependence;
+import dev.dojo.probes.KvCacheEquivalence;
 import dev.dojo.probes.PaddingIndependence;
 import dev.dojo.probes.PermutationEquivariance;
 import dev.dojo.reference.Attention;
 import dev.dojo.reference.AttentionMask;
+import dev.dojo.reference.KvCache;
 import dev.dojo.reference.Linear;
 import dev.dojo.tensor.Seeded;
 import org.junit.jupiter.api.DisplayName;
@@ -36,6 +39,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 //   and on a left-padded batch; with no mask at all (the encoder), with a causal mask alone, on the
 //   real tokens of a left-padded batch under a causal mask, and at other batch and sequence sizes down
 //   to a single token
+// - a prompt prefilled into a KV cache and then decoded one token per step gives PyTorch's causal output
+//   for the whole sequence; decoding step by step or in chunks equals its own full pass
 // - agrees with the reference attention for head counts where the head size is a half, an eighth, a
 //   sixteenth, a third or a sixth of the width, and for a single head (head size = width); the key
 //   projection may have no bias, as Whisper's has none
@@ -150,6 +155,35 @@ class WhisperAttentionTest {
         assertThat(out).named("Causal attention output, B " + batch + ", T " + tokens)
                 .against("PyTorch's MultiheadAttention").withSeed(SEED).withAxes("batch", "pos", "dim")
                 .isCloseTo(golden.run(manager, x, padding).singletonOrThrow(), TOLERANCE);
+    }
+
+    @Test
+    @DisplayName("decodes a cached prompt one token per step as causal torch.nn.MultiheadAttention computes the whole sequence")
+    void decodesAsPyTorchWithACache(NDManager manager) {
+        GoldenModel golden = GoldenModel.named(CAUSAL_MODEL);
+        WhisperAttention attention = WhisperAttentionGolden.attention(golden, manager);
+        Seeded seeded = Seeded.of(manager, SEED);
+        NDArray x = seeded.normal("x", 1, BATCH, TOKENS, WIDTH);                    // (B, T, C)
+        NDArray everyToken = seeded.rightPadding(TOKENS, TOKENS, TOKENS, TOKENS);    // (B, T)
+        KvCache cache = new KvCache();
+
+        NDArray decoded = attention.forward(x.get(new NDIndex(":, :4")), AttentionMask.causalOnly(), cache);  // (B, 4, C)
+        for (long t = 4; t < TOKENS; t++) {
+            NDArray step = x.get(new NDIndex(":, {}:{}", t, t + 1));                 // (B, 1, C)
+            decoded = decoded.concat(attention.forward(step, AttentionMask.causalOnly(), cache), 1);
+        }
+
+        assertThat(decoded).named("Prompt of 4, then one token per step").against("PyTorch's MultiheadAttention")
+                .withSeed(SEED).withAxes("batch", "pos", "dim")
+                .isCloseTo(golden.run(manager, x, everyToken).singletonOrThrow(), TOLERANCE);
+    }
+
+    @Test
+    @DisplayName("decoding with a KV cache, one token or several per step, equals its own full pass")
+    void decodesAsInOnePass(NDManager manager) {
+        WhisperAttention attention = WhisperAttentionGolden.attention(GoldenModel.named(CAUSAL_MODEL), manager);
+
+        assertThat(KvCacheEquivalence.check(attention, Seeded.of(manager, SEED), BATCH, TOKENS, WIDTH)).holds();
     }
 
     @ParameterizedTest(name = "{displayName}: width {0}, heads {1}")
