@@ -172,6 +172,12 @@ public record Diagnosis(GoldenComparison golden, List<ProbeResult> probes, Local
      * coach names what is broken before what might have broken it.
      */
     private List<String> suggestions(Style style) {
+        if (failing().isEmpty()) {
+            return List.of("  no probe fails" + (style == Style.ASCII ? " -> " : " → ") + "consistent with: a bug that"
+                    + " breaks no property every correct part has (a scale, a constant, a weight), which only the"
+                    + " comparison with ground truth can see").stream()
+                    .flatMap(line -> Text.words("", line, "      ").stream()).toList();
+        }
         SignatureTable.Match match = match();
         if (match.kind() == SignatureTable.Kind.NONE) {
             return List.of("  consistent with: none of the " + signatures.signatures().size()

@@ -61,7 +61,8 @@ public record SignatureTable(List<Signature> signatures) {
 
     /**
      * The signatures that agree with every observed verdict; if none does, those with the fewest
-     * disagreements, provided that is at most {@code maxDistance}. A probe in neither set is ignored.
+     * disagreements, provided that is at most {@code maxDistance}. A probe in neither set is ignored, and
+     * so is a signature none of whose probes was observed (its bug could not have shown).
      */
     public Match match(Set<String> failing, Set<String> passing, int maxDistance) {
         Set<String> both = new TreeSet<>(failing);
@@ -76,6 +77,9 @@ public record SignatureTable(List<Signature> signatures) {
         }
         List<Candidate> all = new ArrayList<>();
         for (Signature s : signatures) {
+            if (s.failing().stream().noneMatch(observed::contains)) {
+                continue;     // none of the probes that see this bug was observed: the verdicts say nothing of it
+            }
             Set<String> differing = new TreeSet<>();
             for (String probe : observed) {
                 if (s.failing().contains(probe) != failing.contains(probe)) {
@@ -83,6 +87,9 @@ public record SignatureTable(List<Signature> signatures) {
                 }
             }
             all.add(new Candidate(s, differing));
+        }
+        if (all.isEmpty()) {
+            return new Match(Kind.NONE, List.of());
         }
         int nearest = all.stream().mapToInt(Candidate::distance).min().orElseThrow();
         if (nearest > maxDistance) {

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  *
  * @param formerly          slugs the kata had before, still accepted with a notice
  * @param equivalentMutants mutants of the solution that no test can kill, each with the reason
+ * @param noProbeSees       why no probe can see the bug, for the rare bug that breaks no property every
+ *                          correct implementation has (a softmax temperature, say); null for every other kata
  */
 public record Kata(
         String slug,
@@ -31,6 +33,7 @@ public record Kata(
         List<String> triggering,
         String golden,
         List<EquivalentMutant> equivalentMutants,
+        String noProbeSees,
         Path root) {
 
     /** A PIT mutant of the solution that behaves exactly as the solution does, and why. */
@@ -38,7 +41,7 @@ public record Kata(
 
     private record Json(String slug, String title, Integer difficulty, List<String> topics, String timebox,
                         List<String> formerly, List<String> triggering, String golden,
-                        List<EquivalentMutant> equivalentMutants) {}
+                        List<EquivalentMutant> equivalentMutants, String noProbeSees) {}
 
     /** Reads katas/SLUG/kata.json under the checkout {@code root}; a clear error if a field is missing. */
     public static Kata read(Path root, String slug) {
@@ -71,8 +74,10 @@ public record Kata(
             require(m != null && m.line() > 0 && m.mutator() != null && m.why() != null && !m.why().isBlank(), file,
                     "has an equivalent mutant without a line, a mutator and a reason: " + m);
         }
+        require(json.noProbeSees() == null || !json.noProbeSees().isBlank(), file,
+                "says no probe sees its bug but not why (noProbeSees)");
         return new Kata(slug, json.title(), json.difficulty(), List.copyOf(json.topics()), json.timebox(), formerly,
-                List.copyOf(json.triggering()), json.golden(), equivalent, root);
+                List.copyOf(json.triggering()), json.golden(), equivalent, json.noProbeSees(), root);
     }
 
     /** Every kata under root/katas (each folder with a kata.json), by slug. */

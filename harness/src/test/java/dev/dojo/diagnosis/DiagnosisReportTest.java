@@ -225,6 +225,18 @@ class DiagnosisReportTest {
                 """));
     }
 
+    @Test
+    @DisplayName("when every probe holds, the coach says no property is broken instead of naming a near bug")
+    void nothingBroken() {
+        List<ProbeResult> verdicts = List.of(ProbeResult.decided("residual identity", "identity", true, "", 7),
+                ProbeResult.decided("kv-cache", "cache", true, "", 7));
+
+        String report = Diagnosis.of(null, verdicts).withSignatures(TABLE).render(Mode.COACH, Style.UNICODE);
+
+        assertThat(report).contains("no probe fails → consistent with: a bug that breaks no property")
+                .doesNotContain("pre-norm residual misplaced");
+    }
+
     /** A text block without its final line break. */
     private static String lines(String block) {
         return block.substring(0, block.length() - 1);

@@ -99,4 +99,15 @@ class SignatureTableTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("probes [kv-cache] cannot both fail and pass");
     }
+
+    @Test
+    @DisplayName("a signature none of whose probes was observed is no candidate: its bug could not have shown")
+    void unobservableSignature() {
+        SignatureTable.Match match = TABLE.match(Set.of(), Set.of("padding independence", "batch independence"));
+
+        assertThat(match.kind()).isEqualTo(SignatureTable.Kind.NEAREST);
+        assertThat(match.candidates()).extracting(SignatureTable.Candidate::signature).containsExactly(QUERY_MASK);
+        assertThat(TABLE.match(Set.of(), Set.of("kv-cache")).candidates()).extracting(SignatureTable.Candidate::signature)
+                .containsExactly(ROPE_PAIRING);
+    }
 }
