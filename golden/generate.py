@@ -11,11 +11,11 @@ script:
             (uncompressed). Floating arrays are float32, integer inputs are
             int64, masks are stored as float32 0/1.
 
-Goldens: layer_norm, rms_norm, rope_half_split, rope_adjacent_pairs,
-swiglu_ffn, gqa_attention, multihead_attention,
-multihead_attention_padding_only, encoder_layer_prenorm,
-encoder_layer_postnorm. See README.md in this folder for shapes, parameter
-names and conventions.
+Goldens: the ones main() lists, from layer_norm to the decoder layers and
+the sliding-window attention. See README.md in this folder for shapes,
+parameter names and conventions. `generate.py NAME ...` writes only the
+goldens named: a full re-run from another folder rewrites the .pt bytes of
+the others (README.md says why) though their modules and values are the same.
 
 Run from the project root with Debian's python3-torch (the pyenv python3 on
 PATH has no torch):
@@ -376,22 +376,197 @@ def golden_encoder_layer(name: str, norm_first: bool, seed: int):
     save_golden(name, layer, {"x": x}, {"out": out})
 
 
-def main():
-    golden_layer_norm()
-    golden_rms_norm()
-    golden_rope("rope_half_split", RopeHalfSplit(), seed=3)
-    golden_rope("rope_adjacent_pairs", RopeAdjacentPairs(), seed=4)
-    golden_swiglu_ffn()
-    golden_gqa_attention()
-    golden_multihead_attention("multihead_attention", CausalPaddedSelfAttention(16, 4), seed=7)
-    golden_multihead_attention("multihead_attention_padding_only",
-                               PaddedSelfAttention(16, 4), seed=17)
-    golden_encoder_layer("encoder_layer_prenorm", norm_first=True, seed=8)
-    golden_encoder_layer("encoder_layer_postnorm", norm_first=False, seed=9)
+# ---------------------------------------------------------------------------
+# Decoder layers with cross-attention: torch.nn.TransformerDecoderLayer
+#
+# Paddings are (B,T) and (B,S) float32, 1.0 = real token, 0.0 = pad.
+# ---------------------------------------------------------------------------
+
+class MaskedDecoderLayer(nn.Module):
+    """torch.nn.TransformerDecoderLayer as submodule `layer`, its masks built from 0/1 paddings.
+
+    forward(tgt (B,T,C), memory (B,S,C), tgt_padding (B,T), memory_padding (B,S)) -> (B,T,C).
+    Self-attention: causal tgt_mask (bool, True above the diagonal = not allowed) and
+    tgt_key_padding_mask = tgt_padding == 0. Cross-attention: memory_key_padding_mask =
+    memory_padding == 0, no memory_mask.
+    """
+
+    def __init__(self, norm_first: bool):
+        super().__init__()
+        self.layer = nn.TransformerDecoderLayer(d_model=16, nhead=4, dim_feedforward=32, dropout=0.0,
+                                                activation="gelu", batch_first=True,
+                                                norm_first=norm_first)
+
+    def forward(self, tgt: Tensor, memory: Tensor, tgt_padding: Tensor, memory_padding: Tensor) -> Tensor:
+        tokens = tgt.size(1)
+        causal = torch.triu(torch.ones(tokens, tokens, dtype=torch.bool), diagonal=1)
+        return self.layer(tgt, memory, tgt_mask=causal, tgt_key_padding_mask=tgt_padding == 0,
+                          memory_key_padding_mask=memory_padding == 0)
+
+
+# Target: row 0 all real, row 1 right-padded. Memory: both rows right-padded, to other lengths.
+TGT_PADDING_2x5 = torch.tensor([[1, 1, 1, 1, 1],
+                                [1, 1, 1, 0, 0]], dtype=torch.float32)
+MEMORY_PADDING_2x7 = torch.tensor([[1, 1, 1, 1, 1, 1, 0],
+                                   [1, 1, 1, 1, 0, 0, 0]], dtype=torch.float32)
+
+
+def golden_decoder_layer(name: str, norm_first: bool, seed: int):
+    torch.manual_seed(seed)
+    module = MaskedDecoderLayer(norm_first)
+    layer = module.layer
+    # Move every bias and norm weight away from its default (std 0.1).
+    with torch.no_grad():
+        for attention in (layer.self_attn, layer.multihead_attn):
+            attention.in_proj_bias.normal_(0.0, 0.1)
+            attention.out_proj.bias.add_(0.1 * torch.randn(16))
+        layer.linear1.bias.add_(0.1 * torch.randn(32))
+        layer.linear2.bias.add_(0.1 * torch.randn(16))
+    for norm in (layer.norm1, layer.norm2, layer.norm3):
+        randomize_norm(norm)
+    freeze(module)
+    tgt = torch.randn(2, 5, 16)
+    memory = torch.randn(2, 7, 16)
+    tgt_padding = TGT_PADDING_2x5.clone()
+    memory_padding = MEMORY_PADDING_2x7.clone()
+    with torch.no_grad():
+        out = module(tgt, memory, tgt_padding, memory_padding)
+        # The memory's pads are invisible: redrawing them leaves every output unchanged.
+        repadded = memory + 3.0 * torch.randn(2, 7, 16) * (1.0 - memory_padding)[:, :, None]
+        assert torch.allclose(module(tgt, repadded, tgt_padding, memory_padding), out, atol=1e-6)
+    save_golden(name, module, {"tgt": tgt, "memory": memory, "tgt_padding": tgt_padding,
+                               "memory_padding": memory_padding}, {"out": out})
+
+
+# ---------------------------------------------------------------------------
+# Sliding-window attention (Mistral): query i sees keys max(0, i-W+1)..i, exactly W keys
+# once i >= W-1. Written in plain torch ops: torch.nn has no sliding window.
+# ---------------------------------------------------------------------------
+
+def sliding_window_allowed(queries: Tensor, keys: Tensor, window: Tensor) -> Tensor:
+    """(Tq, Tk) bool from query and key positions: True where 0 <= query - key < window."""
+    distance = queries[:, None] - keys[None, :]
+    return (distance >= 0) & (distance < window)
+
+
+def attend(q: Tensor, k: Tensor, v: Tensor, allowed: Tensor) -> Tensor:
+    """softmax(q k^T / sqrt(D), masked with -inf where not allowed) v: (B,H,Tq,D)."""
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))
+    scores = scores.masked_fill(~allowed, float("-inf"))
+    return torch.softmax(scores, dim=-1) @ v
+
+
+class SlidingWindowAttention(GroupedQueryAttention):
+    """GroupedQueryAttention (half_split RoPE, GQA) with a sliding-window causal mask.
+
+    forward(x: (B,T,C), window: 0-d int64) -> (B,T,C). Key j is visible to query i when
+    0 <= i - j < window; the rest of the computation is GroupedQueryAttention's.
+    """
+
+    def forward(self, x: Tensor, window: Tensor) -> Tensor:
+        batch, tokens, width = x.size(0), x.size(1), x.size(2)
+        d = self.head_size
+        q = self.q_proj(x).view(batch, tokens, self.num_heads, d).transpose(1, 2)
+        k = self.k_proj(x).view(batch, tokens, self.num_kv_heads, d).transpose(1, 2)
+        v = self.v_proj(x).view(batch, tokens, self.num_kv_heads, d).transpose(1, 2)
+
+        positions = torch.arange(tokens, dtype=torch.float32)
+        q = rope_half_split(q, positions)
+        k = rope_half_split(k, positions)
+
+        group = self.num_heads // self.num_kv_heads
+        k = k.repeat_interleave(group, dim=1)
+        v = v.repeat_interleave(group, dim=1)
+
+        steps = torch.arange(tokens)
+        context = attend(q, k, v, sliding_window_allowed(steps, steps, window))
+        return self.o_proj(context.transpose(1, 2).reshape(batch, tokens, width))
+
+
+def rolling_buffer_decode(module: SlidingWindowAttention, x: Tensor, window: int) -> Tensor:
+    """Decodes x token by token through a rolling buffer of `window` slots, as Mistral does.
+
+    Token t's key and value (after RoPE) are written at slot t % window; the new query reads
+    the buffer in order (oldest first), which then holds exactly the keys its window sees.
+    """
+    batch, tokens, width = x.size(0), x.size(1), x.size(2)
+    d = module.head_size
+    group = module.num_heads // module.num_kv_heads
+    cache_k = torch.zeros(batch, module.num_kv_heads, window, d)
+    cache_v = torch.zeros(batch, module.num_kv_heads, window, d)
+    outputs = []
+    for t in range(tokens):
+        token = x[:, t:t + 1]
+        position = torch.tensor([float(t)])
+        q = rope_half_split(module.q_proj(token).view(batch, 1, module.num_heads, d).transpose(1, 2), position)
+        k = rope_half_split(module.k_proj(token).view(batch, 1, module.num_kv_heads, d).transpose(1, 2),
+                            position)
+        v = module.v_proj(token).view(batch, 1, module.num_kv_heads, d).transpose(1, 2)
+        cache_k[:, :, t % window] = k[:, :, 0]
+        cache_v[:, :, t % window] = v[:, :, 0]
+        seen = min(t + 1, window)
+        order = [(t - seen + 1 + i) % window for i in range(seen)]  # oldest first
+        keys = cache_k[:, :, order].repeat_interleave(group, dim=1)
+        values = cache_v[:, :, order].repeat_interleave(group, dim=1)
+        context = torch.softmax(q @ keys.transpose(-2, -1) / math.sqrt(d), dim=-1) @ values
+        outputs.append(module.o_proj(context.transpose(1, 2).reshape(batch, 1, width)))
+    return torch.cat(outputs, dim=1)
+
+
+def golden_sliding_window_attention():
+    torch.manual_seed(18)
+    module = SlidingWindowAttention(width=32, num_heads=4, num_kv_heads=2)
+    for linear in (module.q_proj, module.k_proj, module.v_proj, module.o_proj):
+        nn.init.normal_(linear.weight, std=0.2)
+    freeze(module)
+    x = torch.randn(2, 10, 32)
+    window = torch.tensor(3, dtype=torch.int64)  # 0-d
+    steps = torch.arange(10)
+    with torch.no_grad():
+        out = module(x, window)
+        out_window1 = module(x, torch.tensor(1, dtype=torch.int64))
+        out_window10 = module(x, torch.tensor(10, dtype=torch.int64))
+        # A window as long as the sequence is plain causal attention.
+        assert torch.allclose(out_window10, GroupedQueryAttention.forward(module, x), atol=1e-6)
+        # Decoding through a rolling buffer of W slots gives the full pass's output, past the wrap.
+        assert torch.allclose(rolling_buffer_decode(module, x, 3), out, atol=1e-6)
+    allowed = sliding_window_allowed(steps, steps, window)
+    assert allowed.sum(-1).tolist() == [1, 2] + [3] * 8
+    save_golden("sliding_window_attention", module, {"x": x, "window": window},
+                {"out": out, "out_window1": out_window1, "out_window10": out_window10,
+                 "allowed": allowed})
+
+
+GOLDENS = {
+    "layer_norm": golden_layer_norm,
+    "rms_norm": golden_rms_norm,
+    "rope_half_split": lambda: golden_rope("rope_half_split", RopeHalfSplit(), seed=3),
+    "rope_adjacent_pairs": lambda: golden_rope("rope_adjacent_pairs", RopeAdjacentPairs(), seed=4),
+    "swiglu_ffn": golden_swiglu_ffn,
+    "gqa_attention": golden_gqa_attention,
+    "multihead_attention": lambda: golden_multihead_attention(
+        "multihead_attention", CausalPaddedSelfAttention(16, 4), seed=7),
+    "multihead_attention_padding_only": lambda: golden_multihead_attention(
+        "multihead_attention_padding_only", PaddedSelfAttention(16, 4), seed=17),
+    "encoder_layer_prenorm": lambda: golden_encoder_layer("encoder_layer_prenorm", norm_first=True, seed=8),
+    "encoder_layer_postnorm": lambda: golden_encoder_layer("encoder_layer_postnorm", norm_first=False, seed=9),
+    "decoder_layer_prenorm": lambda: golden_decoder_layer("decoder_layer_prenorm", norm_first=True, seed=19),
+    "decoder_layer_postnorm": lambda: golden_decoder_layer("decoder_layer_postnorm", norm_first=False, seed=20),
+    "sliding_window_attention": golden_sliding_window_attention,
+}
+
+
+def main(names):
+    unknown = [name for name in names if name not in GOLDENS]
+    if unknown:
+        raise SystemExit(f"no golden {unknown}; there are {list(GOLDENS)}")
+    for name in names or GOLDENS:
+        GOLDENS[name]()
 
     total = sum(p.stat().st_size for p in OUT_DIR.iterdir() if p.suffix in (".pt", ".npz"))
     print(f"total size of .pt + .npz: {total} bytes")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    main(sys.argv[1:])

@@ -3,20 +3,26 @@ package dev.dojo.kit;
 import ai.djl.ndarray.NDArray;
 import dev.dojo.reference.Attention;
 import dev.dojo.reference.Block;
+import dev.dojo.reference.CrossAttention;
+import dev.dojo.reference.DecoderBlock;
 import dev.dojo.reference.FeedForward;
 import dev.dojo.reference.GeluFeedForward;
+import dev.dojo.reference.KvCache;
 import dev.dojo.reference.LayerNorm;
 import dev.dojo.reference.Linear;
 import dev.dojo.reference.Norm;
 import dev.dojo.reference.Parameters;
 import dev.dojo.reference.RmsNorm;
+import dev.dojo.reference.RollingKvCache;
 import dev.dojo.reference.RopePairing;
 import dev.dojo.reference.Rotary;
 import dev.dojo.reference.RotaryEmbedding;
 import dev.dojo.reference.SelfAttention;
 import dev.dojo.reference.SwiGluFeedForward;
+import dev.dojo.reference.TiledAttention;
 import dev.dojo.reference.TinyDecoder;
 import dev.dojo.reference.TransformerBlock;
+import dev.dojo.reference.TransformerDecoderBlock;
 import dev.dojo.reference.TransformerBlock.Placement;
 
 import java.util.ArrayList;
@@ -32,10 +38,13 @@ import java.util.List;
  */
 public record Kit(String name, ModelConfig config, LayerNormFactory layerNorm, RmsNormFactory rmsNorm,
                   RotaryFactory rotary, AttentionFactory attention, SwiGluFactory swiGlu, GeluFactory gelu,
-                  BlockFactory block, Set<Part> replaced) {
+                  BlockFactory block, RollingCacheFactory rollingCache, TiledAttentionFactory tiledAttention,
+                  DecoderBlockFactory decoderBlock, Set<Part> replaced) {
 
     /** The parts a kit is built from; {@link #replaced()} names those that are not the reference's. */
-    public enum Part { LAYER_NORM, RMS_NORM, ROTARY, ATTENTION, SWIGLU, GELU, BLOCK }
+    public enum Part {
+        LAYER_NORM, RMS_NORM, ROTARY, ATTENTION, SWIGLU, GELU, BLOCK, ROLLING_CACHE, TILED_ATTENTION, DECODER_BLOCK
+    }
 
     public Kit {
         replaced = replaced.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(replaced));
@@ -59,6 +68,20 @@ public record Kit(String name, ModelConfig config, LayerNormFactory layerNorm, R
     public interface BlockFactory { Block make(Placement placement, Norm norm1, SelfAttention attention, Norm norm2,
                                                FeedForward feedForward); }
 
+    /** An empty KV cache for a sliding window of {@code window} positions: a rolling buffer of that many slots. */
+    public interface RollingCacheFactory { KvCache make(int window); }
+
+    /** Attention as {@link AttentionFactory} makes it, computed over {@code tile} keys at a time. */
+    public interface TiledAttentionFactory {
+        SelfAttention make(Linear q, Linear k, Linear v, Linear o, int heads, int kvHeads, Rotary rope, int tile);
+    }
+
+    /** A decoder block: self-attention (norm1), cross-attention to the memory (norm2), feed-forward (norm3). */
+    public interface DecoderBlockFactory {
+        DecoderBlock make(Placement placement, Norm norm1, SelfAttention selfAttention, Norm norm2,
+                          CrossAttention crossAttention, Norm norm3, FeedForward feedForward);
+    }
+
     /** The harness's reference parts, in a tiny Llama-shaped model. */
     public static Kit reference() {
         return reference(ModelConfig.tinyLlama());
@@ -68,44 +91,69 @@ public record Kit(String name, ModelConfig config, LayerNormFactory layerNorm, R
     public static Kit reference(ModelConfig config) {
         return new Kit("reference", config, LayerNorm::new, RmsNorm::new,
                 (headSize, theta) -> new RotaryEmbedding(headSize, theta, RopePairing.HALF_SPLIT),
-                Attention::new, SwiGluFeedForward::new, GeluFeedForward::new, TransformerBlock::new, Set.of());
+                Attention::new, SwiGluFeedForward::new, GeluFeedForward::new, TransformerBlock::new,
+                RollingKvCache::new, TiledAttention::new, TransformerDecoderBlock::new, Set.of());
     }
 
     public Kit named(String newName) {
-        return new Kit(newName, config, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, block, replaced);
+        return new Kit(newName, config, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, block, rollingCache,
+                tiledAttention, decoderBlock, replaced);
     }
 
     /** The same parts in a model shaped by {@code c}. */
     public Kit withConfig(ModelConfig c) {
-        return new Kit(name, c, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, block, replaced);
+        return new Kit(name, c, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, block, rollingCache,
+                tiledAttention, decoderBlock, replaced);
     }
 
     public Kit withLayerNorm(LayerNormFactory f) {
-        return new Kit(name, config, f, rmsNorm, rotary, attention, swiGlu, gelu, block, with(Part.LAYER_NORM));
+        return new Kit(name, config, f, rmsNorm, rotary, attention, swiGlu, gelu, block, rollingCache, tiledAttention,
+                decoderBlock, with(Part.LAYER_NORM));
     }
 
     public Kit withRmsNorm(RmsNormFactory f) {
-        return new Kit(name, config, layerNorm, f, rotary, attention, swiGlu, gelu, block, with(Part.RMS_NORM));
+        return new Kit(name, config, layerNorm, f, rotary, attention, swiGlu, gelu, block, rollingCache,
+                tiledAttention, decoderBlock, with(Part.RMS_NORM));
     }
 
     public Kit withRotary(RotaryFactory f) {
-        return new Kit(name, config, layerNorm, rmsNorm, f, attention, swiGlu, gelu, block, with(Part.ROTARY));
+        return new Kit(name, config, layerNorm, rmsNorm, f, attention, swiGlu, gelu, block, rollingCache,
+                tiledAttention, decoderBlock, with(Part.ROTARY));
     }
 
     public Kit withAttention(AttentionFactory f) {
-        return new Kit(name, config, layerNorm, rmsNorm, rotary, f, swiGlu, gelu, block, with(Part.ATTENTION));
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, f, swiGlu, gelu, block, rollingCache, tiledAttention,
+                decoderBlock, with(Part.ATTENTION));
     }
 
     public Kit withSwiGlu(SwiGluFactory f) {
-        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, f, gelu, block, with(Part.SWIGLU));
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, f, gelu, block, rollingCache,
+                tiledAttention, decoderBlock, with(Part.SWIGLU));
     }
 
     public Kit withGelu(GeluFactory f) {
-        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, swiGlu, f, block, with(Part.GELU));
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, swiGlu, f, block, rollingCache,
+                tiledAttention, decoderBlock, with(Part.GELU));
     }
 
     public Kit withBlock(BlockFactory f) {
-        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, f, with(Part.BLOCK));
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, f, rollingCache,
+                tiledAttention, decoderBlock, with(Part.BLOCK));
+    }
+
+    public Kit withRollingCache(RollingCacheFactory f) {
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, block, f, tiledAttention,
+                decoderBlock, with(Part.ROLLING_CACHE));
+    }
+
+    public Kit withTiledAttention(TiledAttentionFactory f) {
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, block, rollingCache, f,
+                decoderBlock, with(Part.TILED_ATTENTION));
+    }
+
+    public Kit withDecoderBlock(DecoderBlockFactory f) {
+        return new Kit(name, config, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, block, rollingCache,
+                tiledAttention, f, with(Part.DECODER_BLOCK));
     }
 
     /** True when this kit builds every part as the reference does. */
@@ -156,6 +204,44 @@ public record Kit(String name, ModelConfig config, LayerNormFactory layerNorm, R
     /** One block of this kit's model, with parameters drawn from {@code seeded}. */
     public Block randomBlock(dev.dojo.tensor.Seeded seeded) {
         return block(config.layerParameters(seeded, ""), config);
+    }
+
+    /** An empty rolling KV cache of c's sliding window, which must have one. */
+    public KvCache rollingCache(ModelConfig c) {
+        if (c.window() == 0) {
+            throw new IllegalArgumentException("a rolling cache needs a sliding window; the model has none");
+        }
+        return rollingCache.make(c.window());
+    }
+
+    /** Tiled attention, {@code tile} keys at a time, from {@code q_proj} … {@code o_proj} in {@code p}. */
+    public SelfAttention tiledAttention(Parameters p, ModelConfig c, int tile) {
+        return tiledAttention.make(Linear.from(p.under("q_proj")), Linear.from(p.under("k_proj")),
+                Linear.from(p.under("v_proj")), Linear.from(p.under("o_proj")), c.heads(), c.kvHeads(), rotary(c),
+                tile);
+    }
+
+    /**
+     * Cross-attention from {@code q_proj} … {@code o_proj} in {@code p}, as the kit's attention factory
+     * makes it, without RoPE (the memory has no positions of the decoder's).
+     *
+     * @throws IllegalArgumentException when the kit's attention cannot attend to a memory
+     */
+    public CrossAttention crossAttention(Parameters p, ModelConfig c) {
+        SelfAttention made = attention.make(Linear.from(p.under("q_proj")), Linear.from(p.under("k_proj")),
+                Linear.from(p.under("v_proj")), Linear.from(p.under("o_proj")), c.heads(), c.kvHeads(), null);
+        if (made instanceof CrossAttention cross) {
+            return cross;
+        }
+        throw new IllegalArgumentException("the kit's attention (" + made.getClass().getSimpleName()
+                + ") cannot attend to a memory: it is not a CrossAttention");
+    }
+
+    /** One decoder block from its parameters ({@link ModelConfig#layerParameters} of a model with cross-attention). */
+    public DecoderBlock decoderBlock(Parameters p, ModelConfig c) {
+        return decoderBlock.make(c.placement(), norm(p.under("input_layernorm"), c), attention(p.under("self_attn"), c),
+                norm(p.under("cross_attn_layernorm"), c), crossAttention(p.under("cross_attn"), c),
+                norm(p.under("post_attention_layernorm"), c), feedForward(p.under("mlp"), c));
     }
 
     /** The whole tiny model from {@link ModelConfig#randomParameters}-named parameters. */

@@ -44,6 +44,15 @@ public final class Causality implements Probe {
     /** Runs {@code layer} on x: (B, T, C) and on x with token {@code changed} redrawn, both under a causal mask. */
     public static ProbeResult check(BiFunction<NDArray, AttentionMask, NDArray> layer, Seeded seeded, long batch,
                                     long tokens, long width, long changed) {
+        return check(NAME, "under a causal mask", layer, seeded, batch, tokens, width, changed);
+    }
+
+    /**
+     * As {@link #check(BiFunction, Seeded, long, long, long, long)}, its verdict under the probe name
+     * {@code name}, the property opening with {@code condition} ("under a causal mask").
+     */
+    static ProbeResult check(String name, String condition, BiFunction<NDArray, AttentionMask, NDArray> layer,
+                             Seeded seeded, long batch, long tokens, long width, long changed) {
         NDArray x = seeded.normal("causality.x", 1, batch, tokens, width);
         NDArray token = seeded.normal("causality.token", 1, batch, 1, width);
         NDArray edited = x.get(new NDIndex(":, :{}", changed)).concat(token, 1)
@@ -51,7 +60,7 @@ public final class Causality implements Probe {
         NDIndex before = new NDIndex(":, :{}", changed);
         NDArray expected = layer.apply(x, AttentionMask.causalOnly()).get(before);     // (B, t, C)
         NDArray actual = layer.apply(edited, AttentionMask.causalOnly()).get(before);  // (B, t, C)
-        return new ProbeResult(NAME, "under a causal mask, changing token " + changed + " must leave every output"
+        return new ProbeResult(name, condition + ", changing token " + changed + " must leave every output"
                 + " before it unchanged", Comparison.of(actual, expected, TOLERANCE),
                 "Outputs before token " + changed + " with token " + changed + " changed", "the same outputs before",
                 List.of("batch", "pos", "dim"), seeded.seed());

@@ -17,8 +17,9 @@ import java.util.Map;
 /**
  * Gradient flow: every parameter of a block takes part in its output, so a generic loss (the
  * output times fixed random weights, summed) gives every parameter a finite gradient that is not
- * all zero. The probe rebuilds a block of the kit from autograd leaves and names each parameter
- * whose gradient is zero (detached or unused) or not finite. Needs no reference implementation.
+ * all zero. The probe rebuilds a block of the kit from autograd leaves (a decoder block, attending
+ * to a fixed memory, when the model has cross-attention) and names each parameter whose gradient is
+ * zero (detached or unused) or not finite. Needs no reference implementation.
  * <p>
  * Blind spots: it checks that a gradient arrives, not that it is right (a wrong but connected
  * formula passes); one generic loss at one point could, in principle, give a used parameter an
@@ -44,13 +45,19 @@ public final class GradientFlow implements Probe {
         Parameters p = c.layerParameters(seeded, "");
         NDArray x = seeded.normal("gradient-flow.x", 1, 2, 6, c.width());
         NDArray weights = seeded.normal("gradient-flow.loss-weights", 1, 2, 6, c.width());
+        NDArray memory = c.crossAttention() ? seeded.normal("gradient-flow.memory", 1, 2, 5, c.width()) : null;
         List<String> names = new ArrayList<>(p.byName().keySet());
         List<NDArray> gradients = Autograd.gradients(new ArrayList<>(p.byName().values()), leaves -> {
             Map<String, NDArray> byName = new LinkedHashMap<>();
             for (int i = 0; i < names.size(); i++) {
                 byName.put(names.get(i), leaves.get(i));
             }
-            return kit.block(new Parameters(byName), c).forward(x, AttentionMask.causalOnly()).mul(weights).sum();
+            Parameters leafParameters = new Parameters(byName);
+            NDArray out = c.crossAttention()
+                    ? kit.decoderBlock(leafParameters, c).forward(x, memory, AttentionMask.causalOnly(),
+                            AttentionMask.none())
+                    : kit.block(leafParameters, c).forward(x, AttentionMask.causalOnly());
+            return out.mul(weights).sum();
         });
         List<String> zero = new ArrayList<>();
         List<String> notFinite = new ArrayList<>();

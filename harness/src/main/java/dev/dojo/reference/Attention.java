@@ -7,12 +7,14 @@ import ai.djl.ndarray.types.DataType;
 import dev.dojo.tensor.Seeded;
 
 /**
- * Multi-head self-attention with grouped-query KV heads and optional RoPE.
+ * Multi-head attention with grouped-query KV heads and optional RoPE: self-attention, with or
+ * without a KV cache, and cross-attention to an encoder's memory.
  * B batch, T tokens, H query heads, H_kv key/value heads (dividing H), D head size, C = H · D.
- * H_kv = H is multi-head attention, H_kv = 1 multi-query attention; S keys seen, with a cache.
- * Each step is a method, so that a known-bad variant overrides the one step it gets wrong.
+ * H_kv = H is multi-head attention, H_kv = 1 multi-query attention; S keys seen (with a cache, or
+ * the memory's tokens). Each step is a method, so that a known-bad variant overrides the one step
+ * it gets wrong.
  */
-public class Attention implements CachedAttention {
+public class Attention implements CachedAttention, CrossAttention {
     private final Linear wq;
     private final Linear wk;
     private final Linear wv;
@@ -85,16 +87,43 @@ public class Attention implements CachedAttention {
         NDArray k = split(wk.forward(x), kvHeads);                            // (B, H_kv, T, D)
         NDArray v = split(wv.forward(x), kvHeads);                            // (B, H_kv, T, D)
         NDArray[] qkv = rotateAndCache(q, k, v, cache, offset);              // q (B, H, T, D); k, v (B, H_kv, S, D)
-        q = qkv[0];
         k = repeatKv(qkv[1]);                                                 // (B, H, S, D)
         v = repeatKv(qkv[2]);                                                 // (B, H, S, D)
+        NDArray context = context(qkv[0], k, v, mask, x.getManager(), offset);  // (B, H, T, D)
+        return wo.forward(merge(context));                                    // (B, T, C)
+    }
+
+    /**
+     * Cross-attention: x's tokens attend to the memory's, with no positions (no RoPE, no cache);
+     * {@code memoryMask} holds the memory's padding, and may not be causal.
+     */
+    @Override
+    public final NDArray forward(NDArray x, NDArray memory, AttentionMask memoryMask) {  // x: (B, T, C); memory: (B, S, C)
+        if (memoryMask.causal()) {
+            throw new IllegalArgumentException("cross-attention sees the whole memory: its mask is the memory's"
+                    + " padding, not causal");
+        }
+        NDArray q = split(wq.forward(x), heads);                              // (B, H, T, D)
+        NDArray k = repeatKv(split(wk.forward(memory), kvHeads));             // (B, H, S, D)
+        NDArray v = repeatKv(split(wv.forward(memory), kvHeads));             // (B, H, S, D)
+        NDArray context = context(q, k, v, memoryMask, x.getManager(), 0);   // (B, H, T, D)
+        return wo.forward(merge(context));                                    // (B, T, C)
+    }
+
+    /** softmax(q kᵀ / √D + mask) v: each query's values, averaged with its attention weights over the keys. */
+    protected NDArray context(NDArray q, NDArray k, NDArray v, AttentionMask mask, NDManager manager,
+                              long offset) {                                  // q: (B, H, T, D); k, v: (B, H, S, D)
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))                    // (B, H, T, S)
                 .div(Math.sqrt(headSize))
                 .toType(DataType.FLOAT32, false);                             // softmax in float32, as Llama's
-        scores = mask(scores, mask, x.getManager(), offset);                  // (B, H, T, S)
-        NDArray weights = softmax(scores).toType(v.getDataType(), false);     // (B, H, T, S)
-        NDArray context = weights.matMul(v);                                  // (B, H, T, D)
-        return wo.forward(merge(context));                                    // (B, T, C)
+        NDArray weights = weights(scores, mask, manager, offset)              // (B, H, T, S)
+                .toType(v.getDataType(), false);
+        return weights.matMul(v);                                             // (B, H, T, D)
+    }
+
+    /** The attention weights: the mask's bias added to the scores, then normalized over the keys. */
+    protected NDArray weights(NDArray scores, AttentionMask mask, NDManager manager, long offset) {  // (B, H, T, S)
+        return softmax(mask(scores, mask, manager, offset));                  // (B, H, T, S)
     }
 
     /** (B, T, n·D) → (B, n, T, D). */
@@ -126,7 +155,15 @@ public class Attention implements CachedAttention {
     protected NDArray mask(NDArray scores, AttentionMask mask, NDManager manager, long offset) {  // (B, H, T, S)
         long queries = scores.getShape().get(2);
         long keys = scores.getShape().get(3);
-        return scores.add(mask.bias(manager, queries, keys, offset));         // (B, H, T, S)
+        return scores.add(bias(mask, manager, queries, keys, offset));        // (B, H, T, S)
+    }
+
+    /**
+     * The mask's score bias (B or 1, 1, T, S) for T queries at positions offset.. and S keys that
+     * end at the last query: positions 0.. with a full cache, the newest ones with a rolling one.
+     */
+    protected final NDArray bias(AttentionMask mask, NDManager manager, long queries, long keys, long offset) {
+        return mask.bias(manager, queries, keys, offset, offset + queries - keys);
     }
 
     /** Normalizes each query's scores over the keys. */

@@ -24,7 +24,7 @@ public final class Signatures {
             Map.entry("causal-off-by-one", Set.of("causality", "causal jacobian", "kv-cache equivalence")),
             Map.entry("causal-mask-missing", Set.of("causality", "causal jacobian", "kv-cache equivalence")),
             Map.entry("softmax-over-queries", Set.of("padding independence", "causality", "causal jacobian",
-                    "kv-cache equivalence")),
+                    "rows sum to 1", "kv-cache equivalence")),
             Map.entry("rope-from-one", Set.of("position zero")),
             Map.entry("rope-ignores-offset", Set.of("kv-cache equivalence")),
             Map.entry("rope-rotate-half-sign", Set.of("relative position")),
@@ -45,7 +45,17 @@ public final class Signatures {
             Map.entry("rmsnorm-unused-gain", Set.of("gradient flow")),
             Map.entry("kv-detached", Set.of("gradient flow")),
             Map.entry("softmax-without-max", Set.of("stability")),
-            Map.entry("mask-fill-neg-inf", Set.of("stability")));
+            Map.entry("mask-fill-neg-inf", Set.of("stability")),
+            Map.entry("mask-after-softmax", Set.of("padding independence", "causality", "causal jacobian",
+                    "rows sum to 1", "kv-cache equivalence")),
+            Map.entry("window-one-too-wide", Set.of("sliding window")),
+            Map.entry("window-wrong-side", Set.of("sliding window", "rolling buffer")),
+            Map.entry("rolling-write-slot", Set.of("rolling buffer")),
+            Map.entry("rolling-read-unrotated", Set.of("rolling buffer")),
+            Map.entry("online-softmax-sum-unscaled", Set.of("tiling invisible")),
+            Map.entry("online-softmax-accumulator-unscaled", Set.of("tiling invisible")),
+            Map.entry("cross-attention-on-decoder-stream", Set.of("decoder causality")),
+            Map.entry("cross-attention-target-padding", Set.of("memory padding independence")));
 
     private Signatures() {}
 

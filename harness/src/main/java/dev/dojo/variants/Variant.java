@@ -21,7 +21,7 @@ public record Variant(String name, String family, String bug, Kit kit, Set<Featu
 
     /** A property of a model's configuration that some bugs need: a model without RoPE has no RoPE bug. */
     public enum Feature {
-        ROPE, GROUPED_KV_HEADS, PRE_NORM, POST_NORM;
+        ROPE, GROUPED_KV_HEADS, PRE_NORM, POST_NORM, SLIDING_WINDOW, CROSS_ATTENTION;
 
         boolean of(ModelConfig c) {
             return switch (this) {
@@ -29,6 +29,8 @@ public record Variant(String name, String family, String bug, Kit kit, Set<Featu
                 case GROUPED_KV_HEADS -> c.kvHeads() < c.heads();
                 case PRE_NORM -> c.placement() == Placement.PRE_NORM;
                 case POST_NORM -> c.placement() == Placement.POST_NORM;
+                case SLIDING_WINDOW -> c.window() > 0;
+                case CROSS_ATTENTION -> c.crossAttention();
             };
         }
     }

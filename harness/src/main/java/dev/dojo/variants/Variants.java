@@ -11,7 +11,8 @@ import java.util.Set;
  * The catalogue of known-bad variants: each is a reference kit with one part replaced by a copy of
  * the reference part with a bug people ship. Llama-shaped variants (RMSNorm, GQA, RoPE, SwiGLU,
  * pre-norm) use {@link ModelConfig#tinyLlama()}; LayerNorm and post-norm ones use
- * {@link ModelConfig#tinyPostNorm()}.
+ * {@link ModelConfig#tinyPostNorm()}; sliding-window and rolling-buffer ones
+ * {@link ModelConfig#tinyMistral()}; cross-attention ones {@link ModelConfig#tinyEncoderDecoder()}.
  */
 public final class Variants {
     private Variants() {}
@@ -91,7 +92,43 @@ public final class Variants {
                         llama("softmax-without-max").withAttention(UnshiftedSoftmaxAttention::new)),
                 new Variant("mask-fill-neg-inf", "numerical stability",
                         "masked scores are filled with -inf, so a row with nothing to see becomes NaN",
-                        llama("mask-fill-neg-inf").withAttention(InfiniteMaskAttention::new)));
+                        llama("mask-fill-neg-inf").withAttention(InfiniteMaskAttention::new)),
+                new Variant("mask-after-softmax", "mask and softmax order",
+                        "the mask zeroes probabilities after the softmax, so rows no longer sum to 1",
+                        llama("mask-after-softmax").withAttention(MaskAfterSoftmaxAttention::new)),
+                new Variant("window-one-too-wide", "sliding window",
+                        "the sliding window keeps keys with i - j <= W, so each query sees W + 1 of them",
+                        mistral("window-one-too-wide").withAttention(WindowOneTooWideAttention::new),
+                        Set.of(Variant.Feature.SLIDING_WINDOW)),
+                new Variant("window-wrong-side", "sliding window",
+                        "the sliding window cuts keys W or more after the query instead of before it, so it cuts none",
+                        mistral("window-wrong-side").withAttention(WindowOnWrongSideAttention::new),
+                        Set.of(Variant.Feature.SLIDING_WINDOW)),
+                new Variant("rolling-write-slot", "rolling buffer",
+                        "after the wrap the rolling buffer writes every token into slot 0 (min(t, W) mod W), not"
+                                + " slot t mod W", mistral("rolling-write-slot").withRollingCache(WrapToSlotZeroCache::new),
+                        Set.of(Variant.Feature.SLIDING_WINDOW)),
+                new Variant("rolling-read-unrotated", "rolling buffer",
+                        "the rolling buffer reads its slots in storage order, not oldest first, once it has wrapped",
+                        mistral("rolling-read-unrotated").withRollingCache(UnrotatedReadCache::new),
+                        Set.of(Variant.Feature.SLIDING_WINDOW)),
+                new Variant("online-softmax-sum-unscaled", "online softmax",
+                        "tiled attention does not rescale its running sum when a tile raises the running maximum",
+                        llama("online-softmax-sum-unscaled").withTiledAttention(UnscaledSumTiledAttention::new)),
+                new Variant("online-softmax-accumulator-unscaled", "online softmax",
+                        "tiled attention does not rescale its accumulator when a tile raises the running maximum",
+                        llama("online-softmax-accumulator-unscaled")
+                                .withTiledAttention(UnscaledAccumulatorTiledAttention::new)),
+                new Variant("cross-attention-on-decoder-stream", "cross-attention wiring",
+                        "the decoder's cross-attention takes keys and values from the decoder stream, not the memory",
+                        encoderDecoder("cross-attention-on-decoder-stream")
+                                .withDecoderBlock(DecoderStreamCrossAttentionBlock::new),
+                        Set.of(Variant.Feature.CROSS_ATTENTION)),
+                new Variant("cross-attention-target-padding", "cross-attention wiring",
+                        "the decoder's cross-attention masks the memory with the target's padding",
+                        encoderDecoder("cross-attention-target-padding")
+                                .withDecoderBlock(TargetPaddingCrossAttentionBlock::new),
+                        Set.of(Variant.Feature.CROSS_ATTENTION)));
     }
 
     /** The variants whose bug could be in {@code component}'s replaced part, given its model. */
@@ -107,11 +144,21 @@ public final class Variants {
     /** The reference kits the variants are built from: a correct implementation of each configuration. */
     public static List<Kit> references() {
         return List.of(Kit.reference(ModelConfig.tinyLlama()).named("reference (llama)"),
-                Kit.reference(ModelConfig.tinyPostNorm()).named("reference (post-norm)"));
+                Kit.reference(ModelConfig.tinyPostNorm()).named("reference (post-norm)"),
+                Kit.reference(ModelConfig.tinyMistral()).named("reference (mistral)"),
+                Kit.reference(ModelConfig.tinyEncoderDecoder()).named("reference (encoder-decoder)"));
     }
 
     private static Kit llama(String name) {
         return Kit.reference(ModelConfig.tinyLlama()).named(name);
+    }
+
+    private static Kit mistral(String name) {
+        return Kit.reference(ModelConfig.tinyMistral()).named(name);
+    }
+
+    private static Kit encoderDecoder(String name) {
+        return Kit.reference(ModelConfig.tinyEncoderDecoder()).named(name);
     }
 
     private static Kit postNorm(String name) {

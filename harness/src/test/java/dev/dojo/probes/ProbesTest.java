@@ -19,9 +19,9 @@ import static dev.dojo.assertions.DojoAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every probe holds on the reference kits (Llama-shaped and post-norm) and fails, on its evidence,
- * on a known-bad variant it exists to catch. KillMatrixTest checks the same over 20 seeds and
- * every variant; these are the cheap, readable cases.
+ * Every probe holds on the reference kits (Llama, post-norm, Mistral, encoder-decoder) and fails,
+ * on its evidence, on a known-bad variant it exists to catch. KillMatrixTest checks the same over
+ * 20 seeds and every variant; these are the cheap, readable cases.
  */
 @ExtendWith(ScopedManager.class)
 class ProbesTest {
@@ -62,7 +62,17 @@ class ProbesTest {
                 Arguments.of(ShiftInvariance.NAME, "layernorm-no-centering"),
                 Arguments.of(GradientFlow.NAME, "kv-detached"),
                 Arguments.of(Stability.NAME, "softmax-without-max"),
-                Arguments.of(Stability.NAME, "mask-fill-neg-inf"));
+                Arguments.of(Stability.NAME, "mask-fill-neg-inf"),
+                Arguments.of(RowSums.NAME, "mask-after-softmax"),
+                Arguments.of(RowSums.NAME, "softmax-over-queries"),
+                Arguments.of(SlidingWindow.NAME, "window-one-too-wide"),
+                Arguments.of(SlidingWindow.NAME, "window-wrong-side"),
+                Arguments.of(RollingBufferEquivalence.NAME, "rolling-write-slot"),
+                Arguments.of(RollingBufferEquivalence.NAME, "rolling-read-unrotated"),
+                Arguments.of(TilingInvariance.NAME, "online-softmax-sum-unscaled"),
+                Arguments.of(TilingInvariance.NAME, "online-softmax-accumulator-unscaled"),
+                Arguments.of(DecoderCausality.NAME, "cross-attention-on-decoder-stream"),
+                Arguments.of(MemoryPaddingIndependence.NAME, "cross-attention-target-padding"));
     }
 
     @ParameterizedTest(name = "{0} fails on {1}")
@@ -85,11 +95,11 @@ class ProbesTest {
     }
 
     @Test
-    @DisplayName("the catalogue holds fifteen probes with distinct names")
+    @DisplayName("the catalogue holds twenty-one probes with distinct names")
     void namesAreUnique() {
         List<String> names = Probes.all().stream().map(Probe::name).toList();
 
-        assertThat(names).doesNotHaveDuplicates().hasSize(15);
+        assertThat(names).doesNotHaveDuplicates().hasSize(21);
     }
 
     static Probe probe(String name) {

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole matrix, every probe on every variant (3 seeds) and on both reference kits (20 seeds),
+ * The whole matrix, every probe on every variant (3 seeds) and on the four reference kits (20 seeds),
  * computed once for the class: it is the slow part of the probe suite.
  */
 class KillMatrixTest {
@@ -75,13 +75,14 @@ class KillMatrixTest {
     void rendering() {
         String text = matrix.render();
 
-        assertThat(text).contains("Kill matrix: 15 probes × 23 known-bad variants")
-                .contains("reference (llama)").contains("reference (post-norm)")
-                .contains(" 15  stability: ")
+        assertThat(text).contains("Kill matrix: 21 probes × 32 known-bad variants")
+                .contains("reference (llama)").contains("reference (post-norm)").contains("reference (mistral)")
+                .contains("reference (encoder-decoder)")
+                .contains(" 21  stability: ")
                 .contains("✗ killed: the probe fails at one of seeds 1–3")
                 .doesNotContain("survive every probe").doesNotContain("kill no variant");
         for (Variant variant : matrix.variants()) {
-            assertThat(text).containsPattern("(?m)^" + variant.name() + " +( [ ✗✓·] ){15}");
+            assertThat(text).containsPattern("(?m)^" + variant.name() + " +( [ ✗✓·] ){21}");
         }
     }
 }

@@ -27,7 +27,8 @@ class VariantsTest {
         assertThat(Variants.all()).extracting(Variant::family).contains("residual placement",
                 "mask broadcast on the wrong axis", "causal mask", "softmax axis", "RoPE positions", "KV cache offset",
                 "GQA grouping", "head split and merge", "norm over the wrong axis", "norm statistics", "gradient flow",
-                "numerical stability");
+                "numerical stability", "mask and softmax order", "sliding window", "rolling buffer", "online softmax",
+                "cross-attention wiring");
     }
 
     @Test
@@ -63,6 +64,31 @@ class VariantsTest {
         assertThat(Variants.applicableTo(llamaAttention)).extracting(Variant::name)
                 .contains("gqa-tile", "rope-offset-queries-only", "mask-on-query-axis");
         assertThat(Variants.applicableTo(Kit.reference())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("window, rolling-buffer, online-softmax and cross-attention bugs apply only to a component that can have them")
+    void applicableToTheNewParts() {
+        Kit windowedAttention = Kit.reference(ModelConfig.tinyMistral())
+                .withAttention((q, k, v, o, heads, kvHeads, rope) -> null);
+        Kit rollingCache = Kit.reference(ModelConfig.tinyMistral()).withRollingCache(window -> null);
+        Kit tiledAttention = Kit.reference(ModelConfig.tinyLlama())
+                .withTiledAttention((q, k, v, o, heads, kvHeads, rope, tile) -> null);
+        Kit decoderBlock = Kit.reference(ModelConfig.tinyEncoderDecoder())
+                .withDecoderBlock((placement, n1, self, n2, cross, n3, ff) -> null);
+        Kit llamaAttention = Kit.reference(ModelConfig.tinyLlama())
+                .withAttention((q, k, v, o, heads, kvHeads, rope) -> null);
+
+        assertThat(Variants.applicableTo(windowedAttention)).extracting(Variant::name)
+                .contains("window-one-too-wide", "window-wrong-side", "mask-after-softmax");
+        assertThat(Variants.applicableTo(llamaAttention)).extracting(Variant::name)
+                .contains("mask-after-softmax").doesNotContain("window-one-too-wide", "window-wrong-side");
+        assertThat(Variants.applicableTo(rollingCache)).extracting(Variant::name)
+                .containsExactly("rolling-write-slot", "rolling-read-unrotated");
+        assertThat(Variants.applicableTo(tiledAttention)).extracting(Variant::name)
+                .containsExactly("online-softmax-sum-unscaled", "online-softmax-accumulator-unscaled");
+        assertThat(Variants.applicableTo(decoderBlock)).extracting(Variant::name)
+                .containsExactly("cross-attention-on-decoder-stream", "cross-attention-target-padding");
     }
 
     @Test
