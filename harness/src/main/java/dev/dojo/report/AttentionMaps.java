@@ -71,7 +71,7 @@ public final class AttentionMaps {
         try (NDManager scope = x.getManager().newSubManager()) {
             NDArray xs = copy(x, scope);                                                   // (B, T, C)
             AttentionMask ms = new AttentionMask(mask.causal(),
-                    mask.padding() == null ? null : copy(mask.padding(), scope));
+                    mask.padding() == null ? null : copy(mask.padding(), scope), mask.window());
             Linear qs = new Linear(copy(q.weight(), scope), q.bias() == null ? null : copy(q.bias(), scope));
             Linear ks = new Linear(copy(k.weight(), scope), k.bias() == null ? null : copy(k.bias(), scope));
             Linear identity = new Linear(scope.eye(heads * headSize), null);               // H·D → H·D
