@@ -22,6 +22,8 @@ import java.util.stream.Stream;
  * @param equivalentMutants mutants of the solution that no test can kill, each with the reason
  * @param noProbeSees       why no probe can see the bug, for the rare bug that breaks no property every
  *                          correct implementation has (a softmax temperature, say); null for every other kata
+ * @param sharesProbes      another kata whose bug breaks exactly the same probes, and why no probe can tell
+ *                          the two apart; null for a kata whose probe signature is its own
  */
 public record Kata(
         String slug,
@@ -34,14 +36,19 @@ public record Kata(
         String golden,
         List<EquivalentMutant> equivalentMutants,
         String noProbeSees,
+        SharedSignature sharesProbes,
         Path root) {
+
+    /** Another kata ({@code with}) whose bug breaks the same probes as this one's, and {@code why} that is forced. */
+    public record SharedSignature(String with, String why) {}
 
     /** A PIT mutant of the solution that behaves exactly as the solution does, and why. */
     public record EquivalentMutant(int line, String mutator, String why) {}
 
     private record Json(String slug, String title, Integer difficulty, List<String> topics, String timebox,
                         List<String> formerly, List<String> triggering, String golden,
-                        List<EquivalentMutant> equivalentMutants, String noProbeSees) {}
+                        List<EquivalentMutant> equivalentMutants, String noProbeSees,
+                        SharedSignature sharesProbes) {}
 
     /** Reads katas/SLUG/kata.json under the checkout {@code root}; a clear error if a field is missing. */
     public static Kata read(Path root, String slug) {
@@ -76,8 +83,10 @@ public record Kata(
         }
         require(json.noProbeSees() == null || !json.noProbeSees().isBlank(), file,
                 "says no probe sees its bug but not why (noProbeSees)");
+        require(json.sharesProbes() == null || (json.sharesProbes().with() != null && json.sharesProbes().why() != null
+                && !json.sharesProbes().why().isBlank()), file, "names a kata it shares probes with, but not which and why");
         return new Kata(slug, json.title(), json.difficulty(), List.copyOf(json.topics()), json.timebox(), formerly,
-                List.copyOf(json.triggering()), json.golden(), equivalent, json.noProbeSees(), root);
+                List.copyOf(json.triggering()), json.golden(), equivalent, json.noProbeSees(), json.sharesProbes(), root);
     }
 
     /** Every kata under root/katas (each folder with a kata.json), by slug. */

@@ -18,7 +18,7 @@ class CatalogueTest {
 
     private Kata kata(String slug, String title, int difficulty) {
         return new Kata(slug, title, difficulty, List.of("attention", "masks"), "20 min", List.of(), List.of("T#m"),
-                "G", List.of(), null, root);
+                "G", List.of(), null, null, root);
     }
 
     @Test
