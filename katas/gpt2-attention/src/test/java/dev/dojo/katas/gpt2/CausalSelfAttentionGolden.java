@@ -54,11 +54,19 @@ public final class CausalSelfAttentionGolden implements GoldenCase {
                 });
     }
 
-    /** c_attn from separate q, k, v projections: their weights (and biases) stacked in that order. */
+    /** c_attn from separate q, k, v projections: their weights and biases stacked in that order (a missing bias is zero). */
     static Linear packed(Linear q, Linear k, Linear v) {
         NDArray weight = q.weight().concat(k.weight(), 0).concat(v.weight(), 0);          // (3C, C)
-        NDArray bias = q.bias() == null ? null : q.bias().concat(k.bias(), 0).concat(v.bias(), 0);
+        if (q.bias() == null && k.bias() == null && v.bias() == null) {
+            return new Linear(weight, null);
+        }
+        NDArray bias = biasOf(q).concat(biasOf(k), 0).concat(biasOf(v), 0);                 // (3C)
         return new Linear(weight, bias);
+    }
+
+    private static NDArray biasOf(Linear projection) {
+        return projection.bias() != null ? projection.bias()
+                : projection.weight().getManager().zeros(new ai.djl.ndarray.types.Shape(projection.out()));
     }
 
     /** The attention under test, with the weights of the golden module {@code golden}. */
