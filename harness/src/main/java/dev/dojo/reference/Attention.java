@@ -10,7 +10,7 @@ import dev.dojo.tensor.Seeded;
  * Multi-head self-attention with grouped-query KV heads and optional RoPE.
  * B batch, T tokens, H query heads, H_kv key/value heads (dividing H), D head size, C = H · D.
  * H_kv = H is multi-head attention, H_kv = 1 multi-query attention; S keys seen, with a cache.
- * Each step is a method, so that a known-bad variant overrides the one step it gets wrong.
+ * Each step is a method of its own, which a subclass may override.
  */
 public class Attention implements CachedAttention {
     private final Linear wq;
