@@ -43,6 +43,10 @@ public record ModelConfig(int vocabulary, int width, int heads, int kvHeads, int
         return tinyPostNorm().withPlacement(Placement.PRE_NORM);
     }
 
+    public ModelConfig withWidth(int c) {
+        return new ModelConfig(vocabulary, c, heads, kvHeads, hidden, layers, placement, norm, rope, feedForward);
+    }
+
     public ModelConfig withHeads(int h, int kv) {
         return new ModelConfig(vocabulary, width, h, kv, hidden, layers, placement, norm, rope, feedForward);
     }
