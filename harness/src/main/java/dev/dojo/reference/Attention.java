@@ -88,8 +88,9 @@ public class Attention implements CachedAttention {
         q = qkv[0];
         k = repeatKv(qkv[1]);                                                 // (B, H, S, D)
         v = repeatKv(qkv[2]);                                                 // (B, H, S, D)
+        NDArray scale = x.getManager().create(Math.sqrt(headSize));           // (): a tensor, see Autograd
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))                    // (B, H, T, S)
-                .div(Math.sqrt(headSize))
+                .div(scale)
                 .toType(DataType.FLOAT32, false);                             // softmax in float32, as Llama's
         scores = mask(scores, mask, x.getManager(), offset);                  // (B, H, T, S)
         NDArray weights = softmax(scores).toType(v.getDataType(), false);     // (B, H, T, S)

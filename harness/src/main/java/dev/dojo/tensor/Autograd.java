@@ -12,6 +12,13 @@ import java.util.function.Function;
  * Gradients without DJL's two traps: only one {@link GradientCollector} may be open at a time
  * (callers are serialized here), and gradients accumulate across collectors (each call works on
  * fresh copies of its inputs, so every gradient starts from zero).
+ * <p>
+ * A third trap no helper can hide: on the PyTorch engine, an op with a Java number
+ * ({@code x.div(2.0)}, {@code x.mul(0.5f)}) wraps the number in a tensor over a Java buffer and closes
+ * it as soon as the op returns. Backward still reads that tensor when the op's gradient needs it
+ * (div, mul, pow), and once the garbage collector has freed the buffer it reads freed memory: now and
+ * then a gradient comes out all NaN. Code that gradients flow through must pass such constants as
+ * tensors made in the input's manager ({@code x.getManager().create(2.0)}), which live as long as it.
  */
 public final class Autograd {
     private static final Object ONE_COLLECTOR = new Object();
