@@ -13,6 +13,7 @@ import java.io.InputStream;
         subcommands = {ListCommand.class, StartCommand.class, TestCommand.class, WatchCommand.class,
                 HintCommand.class, SolutionCommand.class, ResetCommand.class, VerifyCommand.class,
                 ProgressCommand.class, ProbesCommand.class, ReportCommand.class, CatalogueCommand.class,
+                BlindCommand.class, DrillCommand.class, GuessCommand.class, GiveUpCommand.class, RetroCommand.class,
                 CommandLine.HelpCommand.class})
 final class Dojo implements Runnable {
     final Workspace workspace;
