@@ -30,7 +30,7 @@ public final class Planter {
 
     private static final Pattern FIELD = Pattern.compile("^ {4}private (?:final )?[\\w<>\\[\\], .]+ (\\w+);");
     private static final Map<String, Planted> PLANTED = new ConcurrentHashMap<>();
-    private static final Map<Variant, Class<?>> CLASSES = new ConcurrentHashMap<>();
+    private static final Map<String, Class<?>> CLASSES = new ConcurrentHashMap<>();
 
     private Planter() {}
 
@@ -73,9 +73,9 @@ public final class Planter {
 
     /** The class of the part a variant's kit builds. */
     static Class<?> variantClass(Variant variant) {
-        return CLASSES.computeIfAbsent(variant, v -> {
+        return CLASSES.computeIfAbsent(variant.name(), name -> {
             try (NDManager manager = Engines.newManager()) {
-                return DrillPart.of(v).sample(v.kit(), manager).getClass();
+                return DrillPart.of(variant).sample(variant.kit(), manager).getClass();
             }
         });
     }
