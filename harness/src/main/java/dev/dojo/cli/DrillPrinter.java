@@ -41,6 +41,11 @@ final class DrillPrinter {
         String line = verdict.passed() + " passed, " + verdict.failed() + " failed";
         terminal.out().println(verdict.testsPassed() ? terminal.green(line) : terminal.red(line));
         if (!verdict.testsPassed()) {
+            List<ProbeResult> broken = verdict.brokenProbes();
+            if (!verdict.probes().isEmpty()) {
+                terminal.out().println(broken.isEmpty() ? "probes: every one that applies holds ("
+                        + verdict.probes().size() + ")" : "probes: " + ProbeGate.summary(broken) + "  (the others hold)");
+            }
             return;
         }
         List<ProbeResult> broken = verdict.brokenProbes();

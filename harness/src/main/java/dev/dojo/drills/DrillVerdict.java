@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A drill run's result, on a kata's terms: the tests' outcomes, the applicable probes' verdicts (run
- * once every test passes), or the compile errors when the drill's sources did not compile.
+ * A drill run's result, on a kata's terms: the tests' outcomes, the applicable probes' verdicts, or
+ * the compile errors when the drill's sources did not compile.
  */
 public record DrillVerdict(List<KataTests.Outcome> outcomes, List<ProbeResult> probes, String compileErrors,
                            Duration took) {
@@ -31,7 +31,7 @@ public record DrillVerdict(List<KataTests.Outcome> outcomes, List<ProbeResult> p
         return compiled() && !outcomes.isEmpty() && failed() == 0;
     }
 
-    /** The applicable probes that fail although the tests pass. */
+    /** The applicable probes that fail. */
     public List<ProbeResult> brokenProbes() {
         return ProbeGate.failing(probes);
     }

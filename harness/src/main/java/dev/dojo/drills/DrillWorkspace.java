@@ -144,7 +144,11 @@ public final class DrillWorkspace {
         return folder.resolve("src/test/java").resolve(Planter.PACKAGE.replace('.', '/'));
     }
 
-    /** Compiles the drill's sources and runs its tests, then, when they all pass, every probe that applies. */
+    /**
+     * Compiles the drill's sources and runs its tests, then every probe that applies, pass or fail: a
+     * session logs the probes with the tests, so a run whose tests fail as before but whose probes
+     * changed is seen to change the evidence.
+     */
     public DrillVerdict run(Duration timeout, Consumer<KataTests.Outcome> live) {
         long start = System.nanoTime();
         Path classes;
@@ -154,10 +158,8 @@ public final class DrillWorkspace {
             return new DrillVerdict(List.of(), List.of(), e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
         }
         List<KataTests.Outcome> outcomes = KataTests.run(List.of(classes), classes, timeout, live);
-        List<ProbeResult> probes = List.of();
-        if (!outcomes.isEmpty() && outcomes.stream().allMatch(KataTests.Outcome::passed)) {
-            probes = ProbeGate.check(List.of(classes), CASE, ProbeGate.SEEDS);
-        }
+        List<ProbeResult> probes = outcomes.isEmpty() ? List.of() : ProbeGate.check(List.of(classes), CASE,
+                ProbeGate.SEEDS);
         return new DrillVerdict(outcomes, probes, null, Duration.ofNanos(System.nanoTime() - start));
     }
 

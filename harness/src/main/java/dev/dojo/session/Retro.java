@@ -201,7 +201,7 @@ public final class Retro {
         long probes = failing.stream().filter(f -> f.endsWith(" ✗")).count();
         int tests = e.passed() + e.failed();
         String s = e.failed() == 0 ? "tests pass" : e.failed() + " of " + tests + " tests fail";
-        return probes == 0 ? s : s + ", " + probes + " probe" + (probes == 1 ? "" : "s") + " fail";
+        return probes == 0 ? s : s + ", " + probes + (probes == 1 ? " probe fails" : " probes fail");
     }
 
     private static String change(List<String> before, List<String> now) {
@@ -213,13 +213,28 @@ public final class Retro {
         Set<String> broke = new LinkedHashSet<>(now);
         broke.removeAll(before);
         List<String> parts = new ArrayList<>();
-        if (!fixed.isEmpty()) {
-            parts.add("now passes: " + names(fixed));
-        }
-        if (!broke.isEmpty()) {
-            parts.add("now fails: " + names(broke));
-        }
+        add(parts, "now passes: ", tests(fixed, false));
+        add(parts, "now holds: ", tests(fixed, true));
+        add(parts, "now fails: ", tests(broke, false));
+        add(parts, "now breaks: ", tests(broke, true));
         return parts.isEmpty() ? "" : " (" + String.join("; ", parts) + ")";
+    }
+
+    /** The tests among {@code names}, or with {@code probes} the probes (logged as "name ✗"), by name. */
+    private static Set<String> tests(Set<String> names, boolean probes) {
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String n : names) {
+            if (n.endsWith(" ✗") == probes) {
+                chosen.add(probes ? n.substring(0, n.length() - 2) : n);
+            }
+        }
+        return chosen;
+    }
+
+    private static void add(List<String> parts, String label, Set<String> names) {
+        if (!names.isEmpty()) {
+            parts.add(label + names(names));
+        }
     }
 
     private static String names(Set<String> names) {

@@ -100,6 +100,20 @@ class RetroTest {
     }
 
     @Test
+    @DisplayName("a run whose tests fail as before but whose probes changed changed the evidence")
+    void probesAreEvidence() {
+        Session s = Session.start(sessions, "drill-p", "drill p", List.of(), null, T0);
+        s.ran(1, 5, List.of("t1", "t2", "relative position ✗"), false, T0.plusSeconds(10));
+        s.ran(1, 5, List.of("t1", "t2", "causality ✗"), false, T0.plusSeconds(20));
+
+        Retro retro = Retro.of(s, "Retro · drill p", OptionalInt.empty(), "", List.of(), T0.plusSeconds(30));
+
+        assertThat(retro.timeline().entries().get(2).what()).isEqualTo(
+                "run 2: 5 of 6 tests fail, 1 probe fails (now holds: relative position; now breaks: causality)");
+        assertThat(retro.timeline().entries().get(2).mark()).isEqualTo("evidence changed");
+    }
+
+    @Test
     @DisplayName("clock times: m:ss, then h:mm:ss from an hour")
     void clock() {
         assertThat(Retro.clock(Duration.ofSeconds(5))).isEqualTo("0:05");
