@@ -130,8 +130,7 @@ final class Drilling {
         }
         t.out().println(t.bold("The bug: ") + drill.variant().bug() + ".");
         t.out().println(t.bold("Its class: ") + drill.variant().family() + "  (" + drill.variant().name() + ")");
-        t.out().println(t.bold("The step: ") + planted.where() + ", lines " + planted.first() + "–" + planted.last()
-                + " of " + planted.fileName());
+        t.out().println(t.bold("The step: ") + planted.where() + ", " + planted.lines());
         t.out().println(t.bold("The fix,") + " the reference's step put back (- as drawn, + the reference):");
         for (String line : planted.fix()) {
             t.out().println("  " + (line.startsWith("-") ? t.red(line) : t.green(line)));
@@ -201,8 +200,7 @@ final class Drilling {
                 yield "Bug classes whose signature fits the probes it breaks: " + String.join("; ", families)
                         + ".\nFrom now on the drill's runs also name the bug classes the evidence fits.";
             }
-            default -> "The bug is in one method: " + drill.planted().where() + " (lines " + drill.planted().first()
-                    + "–" + drill.planted().last() + " of " + drill.planted().fileName() + ").";
+            default -> "The bug is in one method: " + drill.planted().where() + " (" + drill.planted().lines() + ").";
         };
     }
 }

@@ -39,6 +39,11 @@ public record Planted(Variant variant, DrillPart part, String step, String sourc
         return lines;
     }
 
+    /** "lines 134–136 of Attention.java", or "line 50 of RmsNorm.java". */
+    public String lines() {
+        return (first == last ? "line " + first : "lines " + first + "–" + last) + " of " + fileName();
+    }
+
     /** The source file's name in a drill: "Attention.java". */
     public String fileName() {
         return part.className() + ".java";
