@@ -20,6 +20,7 @@ import java.util.Set;
         subcommands = {ListCommand.class, StartCommand.class, TestCommand.class, WatchCommand.class,
                 HintCommand.class, SolutionCommand.class, ResetCommand.class, VerifyCommand.class,
                 ProgressCommand.class, ProbesCommand.class, ReportCommand.class, CatalogueCommand.class,
+                BlindCommand.class, DrillCommand.class, GuessCommand.class, GiveUpCommand.class, RetroCommand.class,
                 CommandLine.HelpCommand.class})
 final class Dojo implements Runnable {
     /** The commands that start the PyTorch engine, in this process or a worker. */

@@ -40,6 +40,7 @@ final class HintCommand implements Callable<Integer> {
             t.out().println(t.dim("(that was the last hint; ./kata solution " + slug + " shows the fix)"));
         }
         progress.hintShown(slug, n);
+        Pairing.hintKata(dojo.workspace, slug, n);
         if (n == count && shown < count) {
             t.out().println(t.dim("From now on ./kata test and watch also name the bug classes the evidence fits."));
         }

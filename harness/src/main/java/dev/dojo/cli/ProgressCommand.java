@@ -26,6 +26,7 @@ final class ProgressCommand implements Callable<Integer> {
             solved += e != null && e.solved != null ? 1 : 0;
         }
         t.out().println(solved + " of " + dojo.workspace.katas().size() + " solved");
+        DrillProgress.of(dojo.workspace).print(t, false);
         return 0;
     }
 }

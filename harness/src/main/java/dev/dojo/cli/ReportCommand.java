@@ -88,6 +88,7 @@ final class ReportCommand implements Callable<Integer> {
                     report = report.withSuggestions(Signatures.table(kit));
                 }
             }
+            report = Pairing.withRetro(report, dojo.workspace, slug);
             report.write(file);
         }
         dojo.terminal.out().println("wrote " + file);

@@ -24,6 +24,12 @@ final class StartCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = "--interview", description = "the report only: no title, topics or hints")
     boolean interview;
 
+    @picocli.CommandLine.Option(names = "--pair", paramLabel = "NAME,NAME", description = "who drives and navigates, driver first")
+    String pair;
+
+    @picocli.CommandLine.Option(names = "--swap", paramLabel = "TIME", description = "swap roles every TIME, e.g. 7m (default: 7m)")
+    String swap;
+
     @Override
     public Integer call() {
         Kata kata = dojo.kata(slug);
@@ -52,6 +58,8 @@ final class StartCommand implements Callable<Integer> {
             t.out().println("  ./kata hint " + slug + "      when you are stuck (" + briefing.hints().size() + " hints)");
         }
         progress.started(slug, Instant.now());
+        Pairing.roles(Pairing.startKata(dojo.workspace, slug, Pairing.pair(pair), Pairing.swap(swap, Pairing.pair(pair)),
+                Instant.now())).ifPresent(roles -> t.out().println(t.cyan(roles)));
         t.out().println(t.dim("The clock is running: time box " + kata.timebox() + "."));
         return 0;
     }

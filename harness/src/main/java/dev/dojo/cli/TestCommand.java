@@ -43,6 +43,7 @@ final class TestCommand implements Callable<Integer> {
         if (verdict.compiled()) {
             progress.ran(kata.slug(), verdict.solved(), Instant.now());
         }
+        Pairing.ranKata(dojo.workspace, kata.slug(), verdict);
         if (verdict.solved()) {
             if (options.interview) {
                 t.out().println(t.dim(ListCommand.timer(progress, kata, Instant.now())));

@@ -42,6 +42,7 @@ final class WatchCommand implements Callable<Integer> {
         AtomicInteger done = new AtomicInteger();
         t.out().println(t.bold(kata.slug()) + (options.interview ? "" : ": " + kata.title())
                 + t.dim("  (watching " + kata.kataDir().getFileName() + "/src; Ctrl-C stops)"));
+        Pairing.Clock pairClock = Pairing.watching(dojo.workspace, "kata " + kata.slug(), t);
         new Watcher(kata, timeout).watch(() -> runs >= 0 && done.get() >= runs, printer::print, run -> {
             printer.summary(run.verdict());
             // read afresh: start, hint or another watch may have written progress since
@@ -49,6 +50,7 @@ final class WatchCommand implements Callable<Integer> {
             if (run.verdict().compiled()) {
                 now.ran(kata.slug(), run.verdict().solved(), Instant.now());
             }
+            Pairing.ranKata(dojo.workspace, kata.slug(), run.verdict());
             String timing = run.saveToVerdict().isZero() ? "" : "  verdict " + run.saveToVerdict().toMillis() + " ms after save";
             String timer = options.interview ? "  " + ListCommand.timer(now, kata, Instant.now()) : "";
             t.out().println(t.dim("── " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + timing + timer
@@ -60,6 +62,7 @@ final class WatchCommand implements Callable<Integer> {
             options.applyTo(options.mode(now.entry(kata.slug()).hints, hintCount));
             done.incrementAndGet();
         });
+        pairClock.close();
         return 0;
     }
 }

@@ -35,6 +35,15 @@ public interface GoldenCase {
     }
 
     /**
+     * The correct parts of the model {@link #kit()} builds, which the layer-by-layer trace compares
+     * it with: the harness's reference kit in the same configuration, unless a case says otherwise.
+     */
+    default Kit referenceKit() {
+        Kit kit = kit();
+        return kit == null ? null : Kit.reference(kit.config());
+    }
+
+    /**
      * The seed the kata's tests run at, and the CLI's probes and report with them: a kata's own
      * default, unless {@code ./kata test --seed N} chose another ({@link Seeded#chosen}).
      */
@@ -69,7 +78,7 @@ public interface GoldenCase {
         Kit kit = kit();
         Diagnosis diagnosis = kit == null ? Diagnosis.of(golden, List.of())
                 : Diagnosis.collect(golden, kit, Probes.all(), manager, seed)
-                        .withLocalization(Localization.run(kit, Kit.reference(kit.config()), manager, seed, tolerance()))
+                        .withLocalization(Localization.run(kit, referenceKit(), manager, seed, tolerance()))
                         .withSignatures(Signatures.table(kit));
         throw new AssertionFailedError(diagnosis.render(Mode.current(), Style.detect()));
     }

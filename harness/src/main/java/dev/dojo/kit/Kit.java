@@ -95,6 +95,18 @@ public record Kit(String name, ModelConfig config, LayerNormFactory layerNorm, R
                 RollingKvCache::new, TiledAttention::new, TransformerDecoderBlock::new, Set.of());
     }
 
+    /**
+     * The harness's reference parts in a model shaped by {@code config}, with RoPE pairing
+     * coordinates as {@code pairing} says: still the reference, so no part counts as replaced.
+     */
+    public static Kit reference(ModelConfig config, RopePairing pairing) {
+        Kit reference = reference(config);
+        return new Kit(reference.name, config, reference.layerNorm, reference.rmsNorm,
+                (headSize, theta) -> new RotaryEmbedding(headSize, theta, pairing), reference.attention,
+                reference.swiGlu, reference.gelu, reference.block, reference.rollingCache, reference.tiledAttention,
+                reference.decoderBlock, Set.of());
+    }
+
     public Kit named(String newName) {
         return new Kit(newName, config, layerNorm, rmsNorm, rotary, attention, swiGlu, gelu, block, rollingCache,
                 tiledAttention, decoderBlock, replaced);

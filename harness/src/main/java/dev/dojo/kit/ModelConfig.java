@@ -69,6 +69,11 @@ public record ModelConfig(int vocabulary, int width, int heads, int kvHeads, int
         return tinyPostNorm().withCrossAttention(true);
     }
 
+    public ModelConfig withWidth(int c) {
+        return new ModelConfig(vocabulary, c, heads, kvHeads, hidden, layers, placement, norm, rope, feedForward, window,
+                crossAttention);
+    }
+
     public ModelConfig withHeads(int h, int kv) {
         return new ModelConfig(vocabulary, width, h, kv, hidden, layers, placement, norm, rope, feedForward, window,
                 crossAttention);

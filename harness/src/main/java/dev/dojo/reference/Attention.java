@@ -113,8 +113,9 @@ public class Attention implements CachedAttention, CrossAttention {
     /** softmax(q kᵀ / √D + mask) v: each query's values, averaged with its attention weights over the keys. */
     protected NDArray context(NDArray q, NDArray k, NDArray v, AttentionMask mask, NDManager manager,
                               long offset) {                                  // q: (B, H, T, D); k, v: (B, H, S, D)
+        NDArray scale = manager.create(Math.sqrt(headSize));                  // (): a tensor, see Autograd
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))                    // (B, H, T, S)
-                .div(Math.sqrt(headSize))
+                .div(scale)
                 .toType(DataType.FLOAT32, false);                             // softmax in float32, as Llama's
         NDArray weights = weights(scores, mask, manager, offset)              // (B, H, T, S)
                 .toType(v.getDataType(), false);

@@ -29,9 +29,11 @@ public final class GeluFeedForward implements FeedForward {
         return linear2.forward(gelu(h));                       // (..., C)
     }
 
-    /** GELU(x) = x · Φ(x) = x/2 · (1 + erf(x/√2)). */
+    /** GELU(x) = x · Φ(x) = x/2 · (1 + erf(x/√2)); the constants are tensors, see {@link dev.dojo.tensor.Autograd}. */
     public static NDArray gelu(NDArray x) {
-        return x.mul(x.div(Math.sqrt(2)).erf().add(1f)).mul(0.5f);
+        NDArray sqrt2 = x.getManager().create(Math.sqrt(2));
+        NDArray half = x.getManager().create(0.5f);
+        return x.mul(x.div(sqrt2).erf().add(1f)).mul(half);
     }
 
     /** The same sublayer with its output projection zeroed: its output is always zero. */

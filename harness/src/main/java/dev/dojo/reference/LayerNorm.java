@@ -5,7 +5,7 @@ import dev.dojo.tensor.Seeded;
 
 /**
  * (x - mean) / sqrt(var + eps) * γ + β over the last axis, as {@code torch.nn.LayerNorm}. C features.
- * Each step is a method, so that a known-bad variant overrides the one step it gets wrong.
+ * Each step is a method of its own, which a subclass may override.
  */
 public class LayerNorm implements Norm {
     private final NDArray weight;

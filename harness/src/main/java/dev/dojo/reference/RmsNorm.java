@@ -5,7 +5,7 @@ import dev.dojo.tensor.Seeded;
 
 /**
  * x / sqrt(mean(x²) + eps) * γ over the last axis, as Llama's RMSNorm. C features.
- * Each step is a method, so that a known-bad variant overrides the one step it gets wrong.
+ * Each step is a method of its own, which a subclass may override.
  */
 public class RmsNorm implements Norm {
     private final NDArray weight;

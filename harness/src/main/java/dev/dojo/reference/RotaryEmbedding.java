@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Rotary position embedding. B batch, H heads, T tokens, D head size.
  * Pair i of a head at position p is rotated by the angle p · θ^(-2i/D).
- * Each step is a method, so that a known-bad variant overrides the one step it gets wrong.
+ * Each step is a method of its own, which a subclass may override.
  */
 public class RotaryEmbedding implements Rotary {
     private final int headSize;

@@ -39,11 +39,12 @@ public class TiledAttention extends Attention {
         Shape perQuery = new Shape(shape.get(0), shape.get(1), queries, 1);
         Running running = new Running(manager.full(perQuery, Float.NEGATIVE_INFINITY), manager.zeros(perQuery),
                 manager.zeros(shape));
+        NDArray scale = manager.create(Math.sqrt(headSize()));               // (): a tensor, see Autograd
         for (long start = 0; start < keys; start += tile) {
             long end = Math.min(keys, start + tile);
             NDIndex tileKeys = new NDIndex(":, :, {}:{}", start, end);
             NDArray scores = q.matMul(k.get(tileKeys).transpose(0, 1, 3, 2))   // (B, H, T, K)
-                    .div(Math.sqrt(headSize()))
+                    .div(scale)
                     .toType(DataType.FLOAT32, false)
                     .add(bias.get(new NDIndex(":, :, :, {}:{}", start, end)));
             running = fold(running, scores, v.get(tileKeys).toType(DataType.FLOAT32, false));

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 /**
  * A transformer block, pre-norm (GPT-2, Llama: x + f(norm(x))) or post-norm (the 2017 paper,
  * BERT: norm(x + f(x))), as {@code torch.nn.TransformerEncoderLayer} with {@code norm_first} true or false.
- * B batch, T tokens, C model width. Each placement is a method, so that a known-bad variant
- * overrides the one it gets wrong.
+ * B batch, T tokens, C model width. Each placement is a method of its own, which a subclass may
+ * override.
  */
 public class TransformerBlock implements Block {
 

@@ -6,10 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.dojo.kit.Kit;
+import dev.dojo.kit.ModelConfig;
 import dev.dojo.reference.AttentionMask;
 import dev.dojo.reference.Linear;
+import dev.dojo.reference.Parameters;
 import dev.dojo.reference.Rotary;
 import dev.dojo.reference.SelfAttention;
+import dev.dojo.tensor.Seeded;
 
 import java.util.Locale;
 
@@ -30,6 +33,26 @@ public final class AttentionMaps {
     private static final double SOLVE_RESIDUAL = 1e-4;
 
     private AttentionMaps() {}
+
+    /**
+     * The maps a report shows for {@code subject}'s attention and {@code reference}'s, both in
+     * {@code subject}'s model with the same weights drawn from {@code seed}, on a batch of two
+     * sequences of min(7, C) tokens, the second padded on the right.
+     */
+    public static AttentionView view(Kit subject, Kit reference, NDManager manager, long seed) {
+        ModelConfig c = subject.config();
+        Seeded seeded = Seeded.of(manager, seed);
+        Parameters p = c.layerParameters(seeded, "").under("self_attn");
+        long tokens = Math.min(7, c.width());
+        NDArray x = seeded.normal("report.x", 1, 2, tokens, c.width());
+        AttentionMask mask = AttentionMask.padding(seeded.rightPadding(tokens, tokens, Math.max(1, tokens - 3)));
+        Linear q = Linear.from(p.under("q_proj"));
+        Linear k = Linear.from(p.under("k_proj"));
+        Kit ref = reference.withConfig(c);
+        NDArray actual = extract(subject.attention(), q, k, c.heads(), c.kvHeads(), subject.rotary(c), x, mask);
+        NDArray expected = extract(ref.attention(), q, k, c.heads(), c.kvHeads(), ref.rotary(c), x, mask);
+        return AttentionView.of(AttentionWeights.of(expected), AttentionWeights.of(actual), mask);
+    }
 
     /**
      * The attention weights (B, H, T, T) that the attention built by {@code factory} from

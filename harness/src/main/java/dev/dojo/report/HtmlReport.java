@@ -47,10 +47,11 @@ public final class HtmlReport {
     private final List<ProbeResult> probes;
     private final Localization localization;
     private final SignatureTable signatures;
+    private final Timeline timeline;
 
     private HtmlReport(String title, Comparison comparison, String subject, String reference, List<String> axes,
                        Long seed, AttentionView attention, List<ProbeResult> probes, Localization localization,
-                       SignatureTable signatures) {
+                       SignatureTable signatures, Timeline timeline) {
         this.title = title;
         this.comparison = comparison;
         this.subject = subject;
@@ -61,6 +62,7 @@ public final class HtmlReport {
         this.probes = List.copyOf(probes);
         this.localization = localization;
         this.signatures = signatures;
+        this.timeline = timeline;
     }
 
     /**
@@ -69,7 +71,7 @@ public final class HtmlReport {
      */
     public static HtmlReport of(String title, Comparison comparison, String subject, String reference,
                                 List<String> axes) {
-        return new HtmlReport(title, comparison, subject, reference, axes, null, null, List.of(), null, null);
+        return new HtmlReport(title, comparison, subject, reference, axes, null, null, List.of(), null, null, null);
     }
 
     /** A report of a kata's golden outputs, compared under {@code tolerance}. */
@@ -81,24 +83,25 @@ public final class HtmlReport {
     /** The seed that reproduces the comparison, shown with it. */
     public HtmlReport withSeed(long newSeed) {
         return new HtmlReport(title, comparison, subject, reference, axes, newSeed, attention, probes, localization,
-                signatures);
+                signatures, timeline);
     }
 
     /** Shows attention maps instead of position × channel values. */
     public HtmlReport withAttention(AttentionView view) {
         return new HtmlReport(title, comparison, subject, reference, axes, seed, view, probes, localization,
-                signatures);
+                signatures, timeline);
     }
 
     /** The probe verdicts, in the order given. */
     public HtmlReport withProbes(List<ProbeResult> results) {
         return new HtmlReport(title, comparison, subject, reference, axes, seed, attention, results, localization,
-                signatures);
+                signatures, timeline);
     }
 
     /** The layer-by-layer trace the failing test prints: where a tiny model with the component first diverges. */
     public HtmlReport withLocalization(Localization trace) {
-        return new HtmlReport(title, comparison, subject, reference, axes, seed, attention, probes, trace, signatures);
+        return new HtmlReport(title, comparison, subject, reference, axes, seed, attention, probes, trace, signatures,
+                timeline);
     }
 
     /**
@@ -107,7 +110,13 @@ public final class HtmlReport {
      */
     public HtmlReport withSuggestions(SignatureTable table) {
         return new HtmlReport(title, comparison, subject, reference, axes, seed, attention, probes, localization,
-                table);
+                table, timeline);
+    }
+
+    /** A pair's session on this kata or drill, as a timeline after the evidence: what was tried, and when. */
+    public HtmlReport withTimeline(Timeline session) {
+        return new HtmlReport(title, comparison, subject, reference, axes, seed, attention, probes, localization,
+                signatures, session);
     }
 
     /** Writes {@link #html()} to {@code file} atomically: readers see the old file or the whole new one. */
@@ -159,6 +168,9 @@ public final class HtmlReport {
         probeTable(page);
         if (signatures != null) {
             suggestions(page);
+        }
+        if (timeline != null) {
+            timeline(page);
         }
         page.append("<footer>Divergence Dojo</footer>\n</body>\n</html>\n");
         return page.toString();
@@ -475,6 +487,21 @@ public final class HtmlReport {
         page.append("</table>\n</section>\n");
     }
 
+    private void timeline(StringBuilder page) {
+        page.append("<section id=\"timeline\">\n<h2>Session</h2>\n<p>").append(escape(timeline.title())).append("</p>\n");
+        page.append("<table class=\"timeline\">\n<tr><th>time</th><th>driver</th><th>what</th><th></th></tr>\n");
+        for (Timeline.Entry e : timeline.entries()) {
+            page.append("<tr").append(e.mark().isEmpty() ? "" : " class=\"marked\"").append("><td>")
+                    .append(escape(e.time())).append("</td><td>").append(escape(e.who())).append("</td><td>")
+                    .append(escape(e.what())).append("</td><td>").append(escape(e.mark())).append("</td></tr>\n");
+        }
+        page.append("</table>\n<ul>\n");
+        for (String line : timeline.summary()) {
+            page.append("<li>").append(escape(line)).append("</li>\n");
+        }
+        page.append("</ul>\n</section>\n");
+    }
+
     private static String probeNote(ProbeResult p) {
         Comparison e = p.evidence();
         if (e == null) {
@@ -589,6 +616,8 @@ public final class HtmlReport {
             img { display: block; border: 1px solid #eee; }
             pre { background: #f6f8fa; padding: 10px; overflow-x: auto; font-size: 12.5px; }
             details summary { cursor: pointer; color: #555; }
+            table.timeline td:first-child { white-space: nowrap; font-variant-numeric: tabular-nums; }
+            table.timeline tr.marked td { background: #f3f8ee; }
             footer { margin-top: 32px; color: #999; font-size: 12px; }
             """;
 }

@@ -18,6 +18,8 @@ final class CausalOffByOneAttention extends Attention {
 
     @Override
     protected NDArray mask(NDArray scores, AttentionMask mask, NDManager manager, long offset) {
-        return scores.add(mask.bias(manager, scores.getShape().get(2), scores.getShape().get(3), offset + 1));
+        long queries = scores.getShape().get(2);
+        long keys = scores.getShape().get(3);
+        return scores.add(mask.bias(manager, queries, keys, offset + 1));     // (B, H, T, S)
     }
 }

@@ -19,6 +19,8 @@ final class DecodeMaskAtZeroAttention extends Attention {
 
     @Override
     protected NDArray mask(NDArray scores, AttentionMask mask, NDManager manager, long offset) {
-        return scores.add(mask.bias(manager, scores.getShape().get(2), scores.getShape().get(3), 0));
+        long queries = scores.getShape().get(2);
+        long keys = scores.getShape().get(3);
+        return scores.add(mask.bias(manager, queries, keys, 0));              // (B, H, T, S)
     }
 }

@@ -19,11 +19,11 @@ final class DetachedCacheAttention extends Attention {
     @Override
     protected NDArray[] rotateAndCache(NDArray q, NDArray k, NDArray v, KvCache cache, long offset) {
         if (rope() != null) {
-            q = rope().apply(q, offset);
-            k = rope().apply(k, offset);
+            q = rope().apply(q, offset);                                      // (B, H, T, D)
+            k = rope().apply(k, offset);                                      // (B, H_kv, T, D)
         }
         KvCache store = cache == null ? new KvCache() : cache;
-        NDArray[] seen = store.append(k.stopGradient(), v.stopGradient());
+        NDArray[] seen = store.append(k.stopGradient(), v.stopGradient());    // (B, H_kv, S, D) each
         return new NDArray[] {q, seen[0], seen[1]};
     }
 }

@@ -15,6 +15,6 @@ final class LayerNormOverSequence extends LayerNorm {
 
     @Override
     protected NDArray mean(NDArray x) {                        // x: (..., T, C)
-        return x.mean(new int[] {-2}, true);                   // (..., 1, C)
+        return x.mean(new int[] {-2}, true);                   // (..., 1)
     }
 }

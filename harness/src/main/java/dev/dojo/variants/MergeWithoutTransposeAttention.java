@@ -19,6 +19,6 @@ final class MergeWithoutTransposeAttention extends Attention {
     protected NDArray merge(NDArray context) {
         long batch = context.getShape().get(0);
         long tokens = context.getShape().get(2);
-        return context.reshape(batch, tokens, -1);
+        return context.reshape(batch, tokens, -1);                            // (B, T, H·D)
     }
 }

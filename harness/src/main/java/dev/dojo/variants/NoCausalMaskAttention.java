@@ -18,7 +18,9 @@ final class NoCausalMaskAttention extends Attention {
 
     @Override
     protected NDArray mask(NDArray scores, AttentionMask mask, NDManager manager, long offset) {
-        AttentionMask paddingOnly = new AttentionMask(false, mask.padding());
-        return scores.add(paddingOnly.bias(manager, scores.getShape().get(2), scores.getShape().get(3), offset));
+        long queries = scores.getShape().get(2);
+        long keys = scores.getShape().get(3);
+        AttentionMask padding = new AttentionMask(false, mask.padding());
+        return scores.add(padding.bias(manager, queries, keys, offset));      // (B, H, T, S)
     }
 }

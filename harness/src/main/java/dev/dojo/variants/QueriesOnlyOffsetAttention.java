@@ -19,13 +19,13 @@ final class QueriesOnlyOffsetAttention extends Attention {
     @Override
     protected NDArray[] rotateAndCache(NDArray q, NDArray k, NDArray v, KvCache cache, long offset) {
         if (rope() != null) {
-            q = rope().apply(q, offset);
-            k = rope().apply(k, 0);
+            q = rope().apply(q, offset);                                      // (B, H, T, D)
+            k = rope().apply(k, 0);                                           // (B, H_kv, T, D)
         }
         if (cache == null) {
             return new NDArray[] {q, k, v};
         }
-        NDArray[] seen = cache.append(k, v);
+        NDArray[] seen = cache.append(k, v);                                  // (B, H_kv, S, D) each
         return new NDArray[] {q, seen[0], seen[1]};
     }
 }

@@ -27,7 +27,7 @@ final class QueryAxisMaskAttention extends Attention {
             return scores;
         }
         long batch = mask.padding().getShape().get(0);
-        NDArray pads = mask.padding().toType(DataType.FLOAT32, false).neg().add(1f);            // (B, Tk): 1 = pad
-        return scores.add(pads.mul(AttentionMask.MASKED).reshape(batch, 1, keys, 1));            // (B, 1, Tk, 1)
+        NDArray pads = mask.padding().toType(DataType.FLOAT32, false).neg().add(1f);  // (B, S): 1 = pad
+        return scores.add(pads.mul(AttentionMask.MASKED).reshape(batch, 1, keys, 1));  // (B, H, T, S)
     }
 }

@@ -15,6 +15,6 @@ final class RmsNormOverEverything extends RmsNorm {
 
     @Override
     protected NDArray meanSquare(NDArray x) {                              // x: (..., C)
-        return x.square().mean();                                          // ()
+        return x.square().mean();                                          // (..., 1)
     }
 }

@@ -19,13 +19,13 @@ final class RotateCachedKeysAttention extends Attention {
     @Override
     protected NDArray[] rotateAndCache(NDArray q, NDArray k, NDArray v, KvCache cache, long offset) {
         if (cache != null) {
-            NDArray[] seen = cache.append(k, v);
+            NDArray[] seen = cache.append(k, v);                              // (B, H_kv, S, D) each
             k = seen[0];                                                      // (B, H_kv, S, D)
             v = seen[1];                                                      // (B, H_kv, S, D)
         }
         if (rope() != null) {
-            q = rope().apply(q, offset);
-            k = rope().apply(k, offset);
+            q = rope().apply(q, offset);                                      // (B, H, T, D)
+            k = rope().apply(k, offset);                                      // (B, H_kv, S, D)
         }
         return new NDArray[] {q, k, v};
     }

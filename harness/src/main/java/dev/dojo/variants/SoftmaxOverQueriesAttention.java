@@ -17,6 +17,6 @@ final class SoftmaxOverQueriesAttention extends Attention {
 
     @Override
     protected NDArray softmax(NDArray scores) {
-        return scores.softmax(-2);
+        return scores.softmax(-2);                                            // (B, H, T, S)
     }
 }

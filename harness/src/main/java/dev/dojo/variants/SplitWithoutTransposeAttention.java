@@ -19,6 +19,6 @@ final class SplitWithoutTransposeAttention extends Attention {
     protected NDArray split(NDArray x, int n) {
         long batch = x.getShape().get(0);
         long tokens = x.getShape().get(1);
-        return x.reshape(batch, n, tokens, headSize());
+        return x.reshape(batch, n, tokens, headSize());                       // (B, n, T, D)
     }
 }

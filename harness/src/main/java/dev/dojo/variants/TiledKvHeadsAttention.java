@@ -17,6 +17,6 @@ final class TiledKvHeadsAttention extends Attention {
 
     @Override
     protected NDArray repeatKv(NDArray kv) {
-        return kv.tile(new long[] {1, heads() / kvHeads(), 1, 1});
+        return kv.tile(new long[] {1, heads() / kvHeads(), 1, 1});            // (B, H, S, D)
     }
 }

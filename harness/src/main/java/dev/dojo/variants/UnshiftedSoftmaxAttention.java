@@ -18,6 +18,6 @@ final class UnshiftedSoftmaxAttention extends Attention {
     @Override
     protected NDArray softmax(NDArray scores) {
         NDArray exp = scores.exp();                                           // (B, H, T, S)
-        return exp.div(exp.sum(new int[] {-1}, true));
+        return exp.div(exp.sum(new int[] {-1}, true));                        // (B, H, T, S)
     }
 }

@@ -26,7 +26,8 @@ public record Variant(String name, String family, String bug, Kit kit, Set<Featu
         boolean of(ModelConfig c) {
             return switch (this) {
                 case ROPE -> c.rope();
-                case GROUPED_KV_HEADS -> c.kvHeads() < c.heads();
+                // with one KV head (multi-query) every query head reads it: how heads group cannot matter
+                case GROUPED_KV_HEADS -> c.kvHeads() > 1 && c.kvHeads() < c.heads();
                 case PRE_NORM -> c.placement() == Placement.PRE_NORM;
                 case POST_NORM -> c.placement() == Placement.POST_NORM;
                 case SLIDING_WINDOW -> c.window() > 0;

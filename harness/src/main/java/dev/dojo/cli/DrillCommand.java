@@ -1,0 +1,200 @@
+package dev.dojo.cli;
+
+import dev.dojo.drills.DrillBrief;
+import dev.dojo.drills.DrillVerdict;
+import dev.dojo.drills.DrillWorkspace;
+import dev.dojo.session.Retro;
+import dev.dojo.session.Session;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+@Command(name = "drill", description = "The current drill (the last ./kata blind drew): run it, watch it, read a hint,"
+        + " list your drills.", subcommands = {DrillCommand.Test.class, DrillCommand.Watch.class,
+        DrillCommand.Hint.class, DrillCommand.List.class})
+final class DrillCommand implements Callable<Integer> {
+    @ParentCommand
+    Dojo dojo;
+
+    @Option(names = "--id", paramLabel = "ID", description = "another drill than the current one")
+    String id;
+
+    /** Without a subcommand: what the current drill is, where its files are, and how it stands. */
+    @Override
+    public Integer call() {
+        Terminal t = dojo.terminal;
+        DrillWorkspace drill = Drilling.drill(dojo.workspace, id);
+        Session session = Drilling.session(dojo.workspace, drill);
+        t.out().println(t.bold("Drill " + drill.drill().id()) + "  " + ListCommand.stars(drill.drill().difficulty())
+                + "  drawn with ./kata blind " + drill.options());
+        t.out().println(DrillBrief.what(drill.drill()));
+        t.out().println(DrillBrief.model(drill.drill()));
+        Pairing.roles(session).ifPresent(line -> t.out().println(t.cyan(line)));
+        t.out().println("  " + dojo.workspace.root().relativize(drill.source()));
+        t.out().println("  " + dojo.workspace.root().relativize(drill.tests()));
+        String state = session.revelation().map(e -> "revealed (" + e.text() + ")")
+                .orElse("open for " + Retro.clock(Duration.between(session.started(), Instant.now())));
+        int guesses = session.guesses().size();
+        t.out().println(state + "; " + guesses + (guesses == 1 ? " hypothesis, " : " hypotheses, ") + session.hints()
+                + " of " + Drilling.HINTS + " hints read");
+        return 0;
+    }
+
+    DrillWorkspace drill() {
+        return Drilling.drill(dojo.workspace, id);
+    }
+
+    @Command(name = "test", description = "Run the drill's tests and probes once. Exit 0 only when solved.")
+    static final class Test implements Callable<Integer> {
+        @ParentCommand
+        DrillCommand parent;
+
+        @Option(names = "--seed", paramLabel = "N", description = "rerun the tests at seed N (a failure prints its seed)")
+        Long seed;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "seconds each test may run (default: ${DEFAULT-VALUE})")
+        long timeoutSeconds = 30;
+
+        @Override
+        public Integer call() {
+            Terminal t = parent.dojo.terminal;
+            DrillWorkspace drill = parent.drill();
+            Session session = Drilling.session(parent.dojo.workspace, drill);
+            Pairing.promptSwaps(session, t, Instant.now());
+            t.out().println(t.bold("Drill " + drill.drill().id()));
+            t.out().println();
+            DrillVerdict verdict = Drilling.run(drill, session, t, timeout(timeoutSeconds), seed);
+            if (!verdict.solved() && session.revelation().isEmpty()) {
+                t.out().println(t.dim("Stuck? ./kata drill hint"));
+            }
+            return verdict.solved() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "watch", description = "Rerun the drill's tests and probes on every save. Ctrl-C stops.")
+    static final class Watch implements Callable<Integer> {
+        static final Duration POLL = Duration.ofMillis(20);
+
+        @ParentCommand
+        DrillCommand parent;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "seconds each test may run (default: ${DEFAULT-VALUE})")
+        long timeoutSeconds = 30;
+
+        @Option(names = "--runs", hidden = true, description = "stop after this many runs (for tests)")
+        int runs = -1;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Terminal t = parent.dojo.terminal;
+            DrillWorkspace drill = parent.drill();
+            Session session = Drilling.session(parent.dojo.workspace, drill);
+            Path sources = drill.folder().resolve("src");
+            t.out().println(t.bold("Drill " + drill.drill().id()) + t.dim("  (watching "
+                    + parent.dojo.workspace.root().relativize(sources) + "; Ctrl-C stops)"));
+            int done = 0;
+            try (Pairing.Clock clock = Pairing.watching(parent.dojo.workspace, Drilling.target(drill.drill()), t)) {
+                Map<Path, Long> seen = snapshot(sources);
+                while (true) {
+                    long saved = seen.values().stream().mapToLong(Long::longValue).max().orElse(0);
+                    Drilling.run(drill, session, t, timeout(timeoutSeconds), null);
+                    done++;
+                    String timing = done == 1 ? "" : "  verdict " + Math.max(0, System.currentTimeMillis() - saved)
+                            + " ms after save";
+                    String driver = session.driver() == null ? "" : "  " + session.driver() + " drives";
+                    t.out().println(t.dim("── " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + timing + driver
+                            + " ── waiting for a save"));
+                    if (runs >= 0 && done >= runs) {
+                        return 0;
+                    }
+                    Map<Path, Long> now = seen;
+                    while (now.equals(seen)) {
+                        Thread.sleep(POLL.toMillis());
+                        now = snapshot(sources);
+                    }
+                    Thread.sleep(POLL.toMillis());          // let the editor finish writing
+                    seen = snapshot(sources);
+                }
+            }
+        }
+
+        private static Map<Path, Long> snapshot(Path root) {
+            Map<Path, Long> times = new TreeMap<>();
+            try (Stream<Path> walk = Files.walk(root)) {
+                walk.filter(p -> p.toString().endsWith(".java")).forEach(p -> {
+                    try {
+                        times.put(p, Files.getLastModifiedTime(p).toMillis());
+                    } catch (IOException e) {
+                        // vanished mid-walk (a save by rename): the next poll sees the result
+                    }
+                });
+            } catch (IOException | UncheckedIOException e) {
+                // the same, for a folder
+            }
+            return times;
+        }
+    }
+
+    @Command(name = "hint", description = "The drill's next hint (or hint n): the property, the bug classes, the step.")
+    static final class Hint implements Callable<Integer> {
+        @ParentCommand
+        DrillCommand parent;
+
+        @Parameters(arity = "0..1", paramLabel = "n", description = "which hint (default: the next one)")
+        Integer number;
+
+        @Override
+        public Integer call() {
+            Terminal t = parent.dojo.terminal;
+            DrillWorkspace drill = parent.drill();
+            Session session = Drilling.session(parent.dojo.workspace, drill);
+            int shown = session.hints();
+            int n = number != null ? number : Math.min(shown + 1, Drilling.HINTS);
+            if (n < 1 || n > Drilling.HINTS) {
+                throw new UserError("a drill has hints 1 to " + Drilling.HINTS + ", not " + n);
+            }
+            t.out().println(t.bold("Hint " + n + " of " + Drilling.HINTS));
+            t.out().println(Drilling.hint(drill.drill(), n));
+            if (n > shown) {
+                session.hint(n, Instant.now());
+            }
+            if (number == null && shown >= Drilling.HINTS) {
+                t.out().println(t.dim("(that was the last hint; ./kata giveup reveals the bug)"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "Your drills, and the bug classes you have met, solved and found slowest.")
+    static final class List implements Callable<Integer> {
+        @ParentCommand
+        DrillCommand parent;
+
+        @Override
+        public Integer call() {
+            DrillProgress.of(parent.dojo.workspace).print(parent.dojo.terminal, true);
+            return 0;
+        }
+    }
+
+    static Duration timeout(long seconds) {
+        if (seconds < 1 || seconds > RunOptions.MAX_TIMEOUT_SECONDS) {
+            throw new UserError("--timeout must be from 1 to " + RunOptions.MAX_TIMEOUT_SECONDS + " seconds, not " + seconds);
+        }
+        return Duration.ofSeconds(seconds);
+    }
+}
