@@ -33,6 +33,7 @@ public final class Difficulty {
             Map.entry("decode-mask-offset-zero", 3),
             Map.entry("rmsnorm-unused-gain", 3),
             Map.entry("mask-fill-neg-inf", 3),
+            Map.entry("mask-after-softmax", 3),
             // right in every forward pass a test would first write: only cached keys, gradients or extreme scores show it
             Map.entry("cache-keys-before-rope", 4),
             Map.entry("kv-detached", 4),

@@ -59,6 +59,17 @@ public enum DrillPart {
         return part;
     }
 
+    /** True when {@code variant} breaks a part a drill can be made of. */
+    public static boolean plants(Variant variant) {
+        Kit.Part replaced = variant.kit().replaced().iterator().next();
+        for (DrillPart p : values()) {
+            if (p.part == replaced) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The part {@code variant} replaces. */
     public static DrillPart of(Variant variant) {
         Kit.Part replaced = variant.kit().replaced().iterator().next();

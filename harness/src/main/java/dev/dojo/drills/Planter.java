@@ -184,7 +184,7 @@ public final class Planter {
                     imports.add(p.reference().getPackageName() + "." + type);
                 }
             }
-            for (Variant v : Variants.all()) {
+            for (Variant v : Drills.plantable()) {
                 if (DrillPart.of(v) == p) {
                     for (String name : new JavaSource(v.name(), Sources.of(variantClass(v))).imports()) {
                         if (!name.startsWith("dev.dojo.variants.") && !name.startsWith(p.reference().getName())) {

@@ -11,8 +11,7 @@ import dev.dojo.tensor.Seeded;
  * without a KV cache, and cross-attention to an encoder's memory.
  * B batch, T tokens, H query heads, H_kv key/value heads (dividing H), D head size, C = H · D.
  * H_kv = H is multi-head attention, H_kv = 1 multi-query attention; S keys seen (with a cache, or
- * the memory's tokens). Each step is a method, so that a known-bad variant overrides the one step
- * it gets wrong.
+ * the memory's tokens). Each step is a method of its own, which a subclass may override.
  */
 public class Attention implements CachedAttention, CrossAttention {
     private final Linear wq;

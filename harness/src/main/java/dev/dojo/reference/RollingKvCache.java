@@ -10,8 +10,8 @@ import ai.djl.ndarray.index.NDIndex;
  * of the token at position t (after RoPE) are written at slot t mod W, so it holds the last W
  * positions. Each step reads the cached positions oldest first and appends the new ones: the keys
  * the new tokens' windows can see, and older ones that their window mask hides.
- * B batch, H_kv key/value heads, D head size. Each step is a method, so that a known-bad variant
- * overrides the one step it gets wrong.
+ * B batch, H_kv key/value heads, D head size. Each step is a method of its own, which a subclass
+ * may override.
  */
 public class RollingKvCache extends KvCache {
     private final int window;

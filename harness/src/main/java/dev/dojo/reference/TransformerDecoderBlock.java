@@ -8,8 +8,8 @@ import dev.dojo.reference.TransformerBlock.Placement;
  * true (pre-norm) or false (post-norm): self-attention over the target, under its causal and padding
  * mask; cross-attention from the target to the encoder's memory, under the memory's padding; and a
  * feed-forward sublayer. B batch, T target tokens, S memory tokens, C model width. The memory is
- * used as given (the encoder normalizes it). Each step is a method, so that a known-bad variant
- * overrides the one it gets wrong.
+ * used as given (the encoder normalizes it). Each step is a method of its own, which a subclass may
+ * override.
  */
 public class TransformerDecoderBlock implements DecoderBlock {
     private final Placement placement;

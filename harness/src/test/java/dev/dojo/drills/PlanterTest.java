@@ -18,7 +18,7 @@ class PlanterTest {
     @Test
     @DisplayName("every variant overrides exactly one step of its part, and plants into that method's body")
     void everyVariantPlants() {
-        for (Variant v : Variants.all()) {
+        for (Variant v : Drills.plantable()) {
             Planted planted = Planter.plant(v);
 
             assertThat(planted.step()).as(v.name()).isEqualTo(Planter.step(v));
@@ -32,7 +32,7 @@ class PlanterTest {
     @Test
     @DisplayName("a drill's source names no variant, no bug class and no 'known-bad', and calls no accessor of its own fields")
     void nothingGivesTheBugAway() {
-        for (Variant v : Variants.all()) {
+        for (Variant v : Drills.plantable()) {
             String source = Planter.plant(v).source();
             String lower = source.toLowerCase(Locale.ROOT);
 
@@ -47,7 +47,7 @@ class PlanterTest {
     @Test
     @DisplayName("every drill of a part has the same header and lines outside its step as the reference moved")
     void oneHeaderPerPart() {
-        for (Variant v : Variants.all()) {
+        for (Variant v : Drills.plantable()) {
             Planted planted = Planter.plant(v);
             List<String> drill = List.of(planted.source().split("\n", -1));
             List<String> reference = List.of(planted.reference().split("\n", -1));
