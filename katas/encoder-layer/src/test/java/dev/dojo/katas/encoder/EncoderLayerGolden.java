@@ -44,12 +44,18 @@ public final class EncoderLayerGolden implements GoldenCase {
         return layer(GoldenModel.named(MODEL).parameters(manager));
     }
 
-    /** q, k and v of the reference attention packed as torch packs them: C → 3C, rows q, k, v. */
+    /** q, k and v of the reference attention packed as torch packs them: C → 3C, rows q, k, v; a missing bias is 0. */
     static Linear packed(Attention a) {
         NDArray weight = a.wq().weight().concat(a.wk().weight(), 0).concat(a.wv().weight(), 0);   // (3C, C)
-        NDArray bias = a.wq().bias() == null ? null
-                : a.wq().bias().concat(a.wk().bias(), 0).concat(a.wv().bias(), 0);                 // (3C)
+        if (a.wq().bias() == null && a.wk().bias() == null && a.wv().bias() == null) {
+            return new Linear(weight, null);
+        }
+        NDArray bias = bias(a.wq()).concat(bias(a.wk()), 0).concat(bias(a.wv()), 0);              // (3C)
         return new Linear(weight, bias);
+    }
+
+    private static NDArray bias(Linear linear) {
+        return linear.bias() != null ? linear.bias() : linear.weight().getManager().zeros(new Shape(linear.out()));
     }
 
     /**
