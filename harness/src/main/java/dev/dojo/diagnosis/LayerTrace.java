@@ -85,14 +85,16 @@ public record LayerTrace(String kit, List<Step> steps, String failure, RealToken
     public record Input(NDArray tokens, AttentionMask mask) {
 
         /**
-         * Two sequences of 7 tokens drawn from {@code seeded}, causal, the second left-padded by 3 as
-         * for batched generation: real tokens come after pads, so a mask that lets them see pads shows.
+         * Two sequences of 7 tokens drawn from {@code seeded}, causal (within the model's sliding window,
+         * if it has one), the second left-padded by 3 as for batched generation: real tokens come after
+         * pads, so a mask that lets them see pads shows.
          */
         public static Input drawn(Seeded seeded, ModelConfig c) {
             NDArray tokens = seeded.integers("trace.tokens", c.vocabulary(), 2, 7);
             NDArray padding = seeded.manager().create(new float[] {1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1},
                     new Shape(2, 7));
-            return new Input(tokens, AttentionMask.causal(padding));
+            return new Input(tokens, c.window() == 0 ? AttentionMask.causal(padding)
+                    : AttentionMask.slidingWindow(c.window(), padding));
         }
     }
 
