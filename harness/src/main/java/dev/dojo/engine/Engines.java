@@ -21,12 +21,20 @@ public final class Engines {
 
     /** Returns the started PyTorch engine; starts it on first use, never downloading anything. */
     public static Engine pytorch() {
+        return pytorch(System.err);
+    }
+
+    /**
+     * As {@link #pytorch()}, telling {@code notices} (one line) when the native library is extracted
+     * on first use; nothing else is said.
+     */
+    public static Engine pytorch(PrintStream notices) {
         Engine started = engine;
         if (started == null) {
             synchronized (Engines.class) {
                 started = engine;
                 if (started == null) {
-                    started = start(System.err);
+                    started = start(notices);
                     engine = started;
                 }
             }
@@ -90,6 +98,11 @@ public final class Engines {
                     + " pytorch-native-cpu jar that one of the build profiles (" + PROFILES + ") adds, or be already"
                     + " extracted in " + cache + ". Build on one of those platforms with ./mvnw so the profile"
                     + " matches. Cause: " + cause.getMessage(), cause);
+        }
+
+        /** The same error, as another process (a worker) reported it in {@code message}. */
+        public MissingNativeLibraryException(String message) {
+            super(message);
         }
     }
 }

@@ -1,0 +1,44 @@
+package dev.dojo.worker;
+
+import java.time.Duration;
+
+/**
+ * How far a worker may go. Time: a run that says nothing for longer than its per-test timeout
+ * plus {@code grace} is killed (starting the worker and compiling get {@code startup}). Memory: a
+ * Java heap of {@code heapMiB} and, where the OS can limit it ({@code ulimit -v} on Linux and
+ * macOS), {@code addressSpaceMiB} of address space for the JVM and libtorch's native tensors.
+ *
+ * @param grace           what a run may take beyond its per-test timeout between two signs of
+ *                        progress: loading a test class, making a golden case, one probe
+ * @param startup         what starting the worker and compiling the kata may take
+ * @param heapMiB         the worker's -Xmx
+ * @param addressSpaceMiB the worker's address-space limit
+ */
+public record Limits(Duration grace, Duration startup, long heapMiB, long addressSpaceMiB) {
+    /** Each test's timeout unless --timeout says otherwise. */
+    public static final Duration TEST_TIMEOUT = Duration.ofSeconds(30);
+    /** A hidden knob for tests: the grace in seconds. */
+    public static final String GRACE_PROPERTY = "dojo.worker.grace";
+
+    /**
+     * The limits a learner's run gets. A worker with the engine loaded, a kata's tests run and the
+     * compiler warm peaks at about 1.2 GiB of address space (libtorch's libraries are ~360 MiB of
+     * it) and under 100 MiB of live heap, so 3 GiB and 384 MiB leave room for any kata's tensors
+     * while a 50000 x 50000 tensor (10 GB) fails at once instead of filling the machine.
+     */
+    public static Limits standard() {
+        Duration grace = Duration.ofSeconds(Long.getLong(GRACE_PROPERTY, 10));
+        return new Limits(grace, Duration.ofSeconds(120), 384, 3 * 1024);
+    }
+
+    /** How long a run with per-test {@code timeout} may go without a sign of progress. */
+    public Duration silence(Duration timeout) {
+        return timeout.plus(grace);
+    }
+
+    /** The ceiling in words: "384 MiB of Java heap and 3 GiB of memory in all". */
+    public String ceiling() {
+        String all = addressSpaceMiB % 1024 == 0 ? addressSpaceMiB / 1024 + " GiB" : addressSpaceMiB + " MiB";
+        return heapMiB + " MiB of Java heap and " + all + " of memory in all";
+    }
+}
