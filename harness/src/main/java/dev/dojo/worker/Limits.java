@@ -1,6 +1,7 @@
 package dev.dojo.worker;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * How far a worker may go. Time: a run that says nothing for longer than its per-test timeout
@@ -36,9 +37,16 @@ public record Limits(Duration grace, Duration startup, long heapMiB, long addres
         return timeout.plus(grace);
     }
 
-    /** The ceiling in words: "384 MiB of Java heap and 3 GiB of memory in all". */
+    /**
+     * The ceiling in words: "384 MiB of Java heap and 3 GiB of memory in all" (the second part only
+     * on Linux, where the address-space limit is known to hold).
+     */
     public String ceiling() {
+        String heap = heapMiB + " MiB of Java heap";
+        if (!System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")) {
+            return heap;
+        }
         String all = addressSpaceMiB % 1024 == 0 ? addressSpaceMiB / 1024 + " GiB" : addressSpaceMiB + " MiB";
-        return heapMiB + " MiB of Java heap and " + all + " of memory in all";
+        return heap + " and " + all + " of memory in all";
     }
 }

@@ -47,10 +47,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Worker {
     /** The text a refused native allocation carries (libtorch's CPU allocator). */
     static final String REFUSED_ALLOCATION = "can't allocate memory";
+    /** The system property that tells the worker its memory ceiling in words, for the message of a refused allocation. */
+    static final String CEILING_PROPERTY = "dojo.worker.ceiling";
 
     private final PrintStream channel;
     private final Capture capture;
     private final CompletableFuture<Void> engine = new CompletableFuture<>();
+    private final BlockingQueue<Protocol.Message> requests = new LinkedBlockingQueue<>();
     private volatile long request;
     private final AtomicBoolean refused = new AtomicBoolean();
 
@@ -67,7 +70,7 @@ public final class Worker {
         System.setErr(capture.stream());
         Worker worker = new Worker(channel, capture);
         worker.startEngine();
-        BlockingQueue<Protocol.Message> requests = new LinkedBlockingQueue<>();
+        BlockingQueue<Protocol.Message> requests = worker.requests;
         Thread reader = new Thread(() -> readRequests(requests), "worker-requests");
         reader.setDaemon(true);
         reader.start();
@@ -252,10 +255,14 @@ public final class Worker {
 
                     @Override
                     public void finished(KataTests.Outcome outcome) {
+                        TestOutcome sent = TestOutcome.of(outcome);
                         if (String.valueOf(outcome.message()).contains(REFUSED_ALLOCATION)) {
                             refused.set(true);
+                            sent = new TestOutcome(sent.id(), sent.displayName(), sent.status(), sent.message()
+                                    + "\n(refused at the run's memory ceiling, " + System.getProperty(CEILING_PROPERTY,
+                                    "its limit") + ": is a tensor far larger than the kata's?)", sent.frames());
                         }
-                        send(new Event.Finished(TestOutcome.of(outcome)));
+                        send(new Event.Finished(sent));
                     }
                 });
         if (!outcomes.isEmpty() && outcomes.stream().allMatch(KataTests.Outcome::passed)) {
@@ -313,7 +320,10 @@ public final class Worker {
         }
     }
 
-    /** Loads the compiler and the JUnit launcher and runs a test of nothing, in a folder of its own. */
+    /**
+     * Loads the compiler and the JUnit launcher and runs a test of nothing, in a folder of its own;
+     * stops early when a real request is waiting, which needs the worker more than the warm-up does.
+     */
     private void warm() {
         Path folder;
         try {
@@ -336,6 +346,9 @@ public final class Worker {
                     """);
             Path classes = folder.resolve("classes");
             Javac.compile(List.of(source), classes, System.getProperty("java.class.path"));
+            if (!requests.isEmpty()) {
+                return;
+            }
             awaitEngine();
             KataTests.run(List.of(classes), classes, Duration.ofSeconds(30), outcome -> {});
             send(new Event.Step("warm"));

@@ -84,7 +84,8 @@ public final class WorkerProcess {
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString());
         command.addAll(List.of("-Xmx" + limits.heapMiB() + "m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
-                "-Xss4m", "-XX:CompressedClassSpaceSize=256m", "-Djava.awt.headless=true", "-Dai.djl.offline=true"));
+                "-Xss4m", "-XX:CompressedClassSpaceSize=256m", "-Djava.awt.headless=true", "-Dai.djl.offline=true",
+                "-D" + Worker.CEILING_PROPERTY + "=" + limits.ceiling()));
         if (!longLived) {
             command.add("-XX:TieredStopAtLevel=1");
         }
@@ -119,6 +120,15 @@ public final class WorkerProcess {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** Closes the worker's standard input, as a CLI that exits does: the worker halts. */
+    void hangUp() {
+        try {
+            requests.close();
+        } catch (IOException e) {
+            // already closed
         }
     }
 
