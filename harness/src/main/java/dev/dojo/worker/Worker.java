@@ -14,10 +14,13 @@ import dev.dojo.tensor.Seeded;
 
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -65,13 +68,14 @@ public final class Worker {
     public static void main(String[] args) {
         PrintStream channel = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                 false, StandardCharsets.UTF_8);
+        InputStream requestStream = new FileInputStream(FileDescriptor.in);
+        System.setIn(new ByteArrayInputStream(new byte[0]));      // the learner's code reads nothing, and no request
         Capture capture = new Capture();
-        System.setOut(capture.stream());
-        System.setErr(capture.stream());
         Worker worker = new Worker(channel, capture);
+        worker.catchOutput();
         worker.startEngine();
         BlockingQueue<Protocol.Message> requests = worker.requests;
-        Thread reader = new Thread(() -> readRequests(requests), "worker-requests");
+        Thread reader = new Thread(() -> readRequests(requestStream, requests), "worker-requests");
         reader.setDaemon(true);
         reader.start();
         while (true) {
@@ -87,8 +91,8 @@ public final class Worker {
     }
 
     /** Reads requests until standard input ends, then halts: the CLI is gone, or done with this worker. */
-    private static void readRequests(BlockingQueue<Protocol.Message> requests) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+    private static void readRequests(InputStream stream, BlockingQueue<Protocol.Message> requests) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 Protocol.Message message = Protocol.decode(line);
@@ -100,6 +104,13 @@ public final class Worker {
             // the pipe broke: the CLI is gone
         }
         Runtime.getRuntime().halt(0);
+    }
+
+    /** Points System.out and System.err at the capture, again before each request: a run may have replaced them. */
+    private void catchOutput() {
+        PrintStream caught = capture.stream();
+        System.setOut(caught);
+        System.setErr(caught);
     }
 
     /** Starts the engine in the background, so that compiling the first request's kata overlaps with it. */
@@ -147,6 +158,7 @@ public final class Worker {
         request = message.id();
         refused.set(false);
         Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        catchOutput();
         capture.begin(line -> send(new Event.Printed(line)));
         try {
             Object body = message.body();

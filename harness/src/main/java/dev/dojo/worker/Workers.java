@@ -160,7 +160,7 @@ public final class Workers implements AutoCloseable {
                 }
                 if (received instanceof WorkerProcess.Exited exited) {
                     worker.kill();
-                    return new Ending(null, exited(exited, job, limits));
+                    return new Ending(null, compiled ? exited(exited, job, limits) : failedToStart(exited));
                 }
                 WorkerProcess.Message message = (WorkerProcess.Message) received;
                 Event event = message.event();
@@ -215,6 +215,17 @@ public final class Workers implements AutoCloseable {
                 + " s: is there an endless loop?" + where + " The run was stopped.");
     }
 
+    /** A worker that died before any of the learner's code ran: the worker's own failure, with its last words. */
+    private static Stop failedToStart(WorkerProcess.Exited exited) {
+        return new Stop(Stop.Kind.CRASHED, "the worker stopped (exit code " + exited.code() + ") before it ran the"
+                + " kata's code" + lastWords(exited.lastLines()));
+    }
+
+    private static String lastWords(List<String> last) {
+        return last.isEmpty() ? "" : ":\n" + String.join("\n", last.subList(Math.max(0, last.size() - 5), last.size()))
+                .indent(2).stripTrailing();
+    }
+
     /** Why a worker exited: out of memory, a signal, or an exit call in the learner's code. */
     private static Stop exited(WorkerProcess.Exited exited, Job job, Limits limits) {
         int code = exited.code();
@@ -224,11 +235,8 @@ public final class Workers implements AutoCloseable {
                     + " than the kata's?");
         }
         if (code > 128 && code < 160) {
-            List<String> last = exited.lastLines();
-            String said = last.isEmpty() ? "" : "\n" + String.join("\n", last.subList(Math.max(0, last.size() - 5),
-                    last.size())).indent(2).stripTrailing();
             return new Stop(Stop.Kind.CRASHED, "the worker crashed (signal " + (code - 128) + ") before "
-                    + job.unfinished() + said);
+                    + job.unfinished() + lastWords(exited.lastLines()));
         }
         return new Stop(Stop.Kind.EXITED, "the component ended " + job.name() + ": the worker exited with code " + code
                 + " before " + job.unfinished() + " (does it call System.exit or Runtime.halt?)");

@@ -231,6 +231,17 @@ class WorkerIsolationTest {
     }
 
     @Test
+    @DisplayName("the component reading System.in reads nothing, and cannot take the worker's requests")
+    void readsNothing() throws IOException {
+        solve();
+        atStartOfForward("try { if (System.in.read() != -1) { return x; } } catch (java.io.IOException e) { return x; }");
+
+        assertThat(kata("test", SLUG, "--timeout", "5")).isZero();
+
+        assertThat(out()).containsPattern("[1-9]\\d* passed, 0 failed").contains("every probe that applies holds");
+    }
+
+    @Test
     @DisplayName("report runs the component in a worker too: an exit in it is named, exit 1, no page written")
     void reportInAWorker() throws IOException {
         atStartOfForward("System.exit(0);");
