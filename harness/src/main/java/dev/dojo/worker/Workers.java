@@ -85,6 +85,16 @@ public final class Workers implements AutoCloseable {
         return new Answer(collected.compileErrors, collected.output(ending), ending.stop(), collected.row);
     }
 
+    /**
+     * Starts a worker now, unless one is ready, so that its start-up overlaps with the caller's
+     * own (reading the command line, the kata, the progress): the next request takes it.
+     */
+    public synchronized void prestart() {
+        if (ready == null || !ready.alive()) {
+            ready = WorkerProcess.start(Limits.standard(), longLived);
+        }
+    }
+
     /** Starts a spare worker and warms it, unless one is waiting: call it while the pair reads a result. */
     public synchronized void keepSpare() {
         if (spares && (spare == null || !spare.alive())) {
