@@ -85,7 +85,9 @@ public final class WorkerProcess {
         command.add(Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString());
         command.addAll(List.of("-Xmx" + limits.heapMiB() + "m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
                 "-Xss4m", "-XX:CompressedClassSpaceSize=256m", "-Djava.awt.headless=true", "-Dai.djl.offline=true",
-                "-D" + Worker.CEILING_PROPERTY + "=" + limits.ceiling()));
+                "-D" + Worker.CEILING_PROPERTY + "=" + limits.ceiling(),
+                // a crash report goes to the temporary folder, not into the learner's checkout
+                "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "dojo-worker-hs_err_%p.log")));
         if (!longLived) {
             command.add("-XX:TieredStopAtLevel=1");
         }
