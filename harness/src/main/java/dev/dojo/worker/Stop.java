@@ -1,6 +1,6 @@
 package dev.dojo.worker;
 
-/** Why a run ended without its verdict, in the words a learner reads; never a success. */
+/** Why a run, a report or a check ended without its answer, in the words a learner reads; never a success. */
 public record Stop(Kind kind, String message) {
 
     public enum Kind {
@@ -12,7 +12,9 @@ public record Stop(Kind kind, String message) {
         NO_VERDICT_IN_TIME,
         /** A test ran past its timeout: the run stopped there and the worker was killed. */
         TEST_TIMED_OUT,
-        /** The worker died of a signal (a crash in native code, or killed from outside). */
-        CRASHED
+        /** The worker died of a signal (a crash in native code, or killed from outside), or before it ran the kata's code. */
+        CRASHED,
+        /** Code outside the tests threw (the golden case, the kit's construction in the probe gate, a report's step). */
+        FAILED
     }
 }

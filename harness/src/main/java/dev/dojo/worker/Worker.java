@@ -173,7 +173,10 @@ public final class Worker {
             }
         } catch (NoEngine e) {
             send(new Event.NoEngine(e.getMessage()));
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+        } catch (Throwable e) {                     // the learner's code may throw anything outside the tests
+            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                throw (VirtualMachineError) e;
+            }
             send(new Event.Failed(e.getClass().getSimpleName(), String.valueOf(e.getMessage())));
         }
         long printed = capture.end();

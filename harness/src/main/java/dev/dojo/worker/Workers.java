@@ -4,7 +4,6 @@ import dev.dojo.engine.Engines;
 import dev.dojo.kata.Integrity;
 import dev.dojo.kata.KataTests;
 
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,10 +194,8 @@ public final class Workers implements AutoCloseable {
                 }
                 if (event instanceof Event.Failed failed) {
                     worker.kill();
-                    throw failed.type().equals(IllegalArgumentException.class.getSimpleName())
-                            || failed.type().equals(UncheckedIOException.class.getSimpleName())
-                            ? new IllegalArgumentException(failed.message())
-                            : new IllegalStateException("the worker failed: " + failed.type() + ": " + failed.message());
+                    return new Ending(null, new Stop(Stop.Kind.FAILED, job.name() + " could not finish: "
+                            + failed.type() + ": " + failed.message()));
                 }
                 Stop stop = handler.on(event);
                 if (stop != null) {

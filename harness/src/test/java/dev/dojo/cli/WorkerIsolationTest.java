@@ -118,6 +118,19 @@ class WorkerIsolationTest {
     }
 
     @Test
+    @DisplayName("an error thrown outside the tests (in the probe gate) ends the run with its text, exit 1, not as an exit")
+    void errorInTheProbeGate() throws IOException {
+        solve();
+        atStartOfForward("if (java.util.Arrays.stream(new Throwable().getStackTrace())"
+                + ".noneMatch(f -> f.getClassName().startsWith(\"org.junit\"))) { throw new AssertionError(\"outside\"); }");
+
+        assertThat(kata("test", SLUG)).isEqualTo(1);
+
+        assertThat(out()).contains("the test run could not finish: AssertionError: outside")
+                .doesNotContain("exited with code", "every probe that applies holds");
+    }
+
+    @Test
     @DisplayName("watch: after an endless loop, the correct save's run is solved, from a spare; nothing keeps spinning")
     void watchRecoversFromAnEndlessLoop() throws Exception {
         atStartOfForward("while (x != null) { x.getShape(); }");
