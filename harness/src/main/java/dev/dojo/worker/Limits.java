@@ -24,13 +24,14 @@ public record Limits(Duration grace, Duration startup, long heapMiB, long addres
     /**
      * The limits a learner's run gets. Measured on linux-x86_64 over 20 to 30 runs of each catalogue
      * kata, a worker peaks at 1.5 to 1.75 GiB of address space (libtorch's libraries are ~360 MiB of
-     * it, reserved JVM areas most of the rest) and 350 to 410 MiB resident, without reaching its
-     * heap ceiling; 3 GiB and 384 MiB leave room for far larger tensors than a kata's, while a
-     * 50000 x 50000 tensor (10 GB) fails at once instead of filling the machine.
+     * it, reserved JVM areas most of the rest) with 20 to 50 MiB of live Java heap; 3 GiB and a
+     * 256 MiB heap leave room for far larger tensors than a kata's, keep a long-lived worker under
+     * 512 MiB resident, and make a 50000 x 50000 tensor (10 GB) fail at once instead of filling
+     * the machine.
      */
     public static Limits standard() {
         Duration grace = Duration.ofSeconds(Long.getLong(GRACE_PROPERTY, 10));
-        return new Limits(grace, Duration.ofSeconds(120), 384, 3 * 1024);
+        return new Limits(grace, Duration.ofSeconds(120), 256, 3 * 1024);
     }
 
     /** How long a run with per-test {@code timeout} may go without a sign of progress. */
@@ -39,7 +40,7 @@ public record Limits(Duration grace, Duration startup, long heapMiB, long addres
     }
 
     /**
-     * The ceiling in words: "384 MiB of Java heap and 3 GiB of memory in all" (the second part only
+     * The ceiling in words: "256 MiB of Java heap and 3 GiB of memory in all" (the second part only
      * on Linux, where the address-space limit is known to hold).
      */
     public String ceiling() {

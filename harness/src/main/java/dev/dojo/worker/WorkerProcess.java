@@ -83,7 +83,8 @@ public final class WorkerProcess {
                     + " 2>/dev/null; exec \"$0\" \"$@\""));
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString());
-        command.addAll(List.of("-Xmx" + limits.heapMiB() + "m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
+        // -Xms: the heap grows as needed instead of starting at a 64th of the machine's memory, all of it touched in time
+        command.addAll(List.of("-Xms32m", "-Xmx" + limits.heapMiB() + "m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
                 "-Xss4m", "-XX:CompressedClassSpaceSize=256m", "-Djava.awt.headless=true", "-Dai.djl.offline=true",
                 "-D" + Worker.CEILING_PROPERTY + "=" + limits.ceiling(),
                 // a crash report goes to the temporary folder, not into the learner's checkout

@@ -219,7 +219,7 @@ public final class Workers implements AutoCloseable {
 
     private static Stop silent(Duration silence, String where) {
         return new Stop(Stop.Kind.NO_VERDICT_IN_TIME, "no verdict within " + silence.toSeconds()
-                + " s: is there an endless loop?" + where + " The run was stopped.");
+                + " s: is there an endless loop?" + where);
     }
 
     /** A worker that died before any of the learner's code ran: the worker's own failure, with its last words. */

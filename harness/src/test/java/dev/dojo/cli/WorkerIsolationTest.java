@@ -174,7 +174,7 @@ class WorkerIsolationTest {
 
         long seconds = (System.nanoTime() - start) / 1_000_000_000;
         assertThat(out()).contains("can't allocate memory: you tried to allocate 10000000000 bytes",
-                "refused at the run's memory ceiling, 384 MiB of Java heap and 3 GiB of memory in all");
+                "refused at the run's memory ceiling, 256 MiB of Java heap and 3 GiB of memory in all");
         System.out.println("a 50000 x 50000 tensor: the run ended after " + seconds + " s");
         assertThat(workers()).as("a worker whose allocation was refused is not kept").isSubsetOf(before);
     }
@@ -186,7 +186,7 @@ class WorkerIsolationTest {
 
         assertThat(kata("test", SLUG)).isEqualTo(1);
 
-        assertThat(out()).contains("the component ran out of memory (ceiling: 384 MiB of Java heap")
+        assertThat(out()).contains("the component ran out of memory (ceiling: 256 MiB of Java heap")
                 .contains("the worker stopped before the tests finished");
         assertThat(err()).doesNotContain("PyTorch native library");
     }
