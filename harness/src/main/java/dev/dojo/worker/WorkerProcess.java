@@ -83,8 +83,12 @@ public final class WorkerProcess {
                     + " 2>/dev/null; exec \"$0\" \"$@\""));
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString());
-        // -Xms: the heap grows as needed instead of starting at a 64th of the machine's memory, all of it touched in time
-        command.addAll(List.of("-Xms32m", "-Xmx" + limits.heapMiB() + "m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
+        // The old generation grows as needed instead of starting at a 64th of the machine's memory, all of it
+        // touched in time. The young generation stays large: DJL's scalar ops (x.div(2.0)) wrap the scalar around
+        // a direct buffer that only the Java side keeps alive, and autograd reads it again in backward; a GC in
+        // between frees it and the gradient turns to NaN. 96 MiB keeps GCs as rare as in a default-sized JVM.
+        command.addAll(List.of("-Xms128m", "-Xmn96m", "-Xmx" + limits.heapMiB() + "m", "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+UseSerialGC",
                 "-Xss4m", "-XX:CompressedClassSpaceSize=256m", "-Djava.awt.headless=true", "-Dai.djl.offline=true",
                 "-D" + Worker.CEILING_PROPERTY + "=" + limits.ceiling(),
                 // a crash report goes to the temporary folder, not into the learner's checkout
