@@ -1,10 +1,14 @@
 package dev.dojo.cli;
 
 import dev.dojo.kata.Kata;
+import dev.dojo.worker.Limits;
+import dev.dojo.worker.Request;
+import dev.dojo.worker.Workers;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,7 +21,8 @@ import java.util.stream.Stream;
 /**
  * Watch mode's save-to-verdict time: a warm watcher on a copy of a kata, and N saves that
  * alternate the broken and the fixed source. Each sample is the time from the write returning to
- * the verdict (compile, fresh class loader, all the kata's tests). Prints every sample and the median.
+ * the verdict (the worker compiles, loads the classes afresh and runs all the kata's tests, and the
+ * probe gate when they pass). Prints every sample and the median, then each process's peak memory.
  *
  * <pre>java -cp benchmarks/target/classes:$(cat benchmarks/target/benchmark.classpath) \
  *     dev.dojo.cli.WatchBenchmark [slug] [saves]</pre>
@@ -43,10 +48,13 @@ public final class WatchBenchmark {
         String fixed = Files.readString(fixedSource);
 
         BlockingQueue<Watcher.Run> runs = new LinkedBlockingQueue<>();
+        Workers workers = Workers.warm();
+        Request.Test request = new Request.Test(kata.kataDir().toString(), kata.golden(), Limits.TEST_TIMEOUT.toMillis(),
+                "evidence", null);
         Thread watcher = new Thread(() -> {
             try {
-                new Watcher(kata, KataRunner.TEST_TIMEOUT).watch(() -> Thread.currentThread().isInterrupted(),
-                        outcome -> { }, runs::add);
+                new Watcher(kata, workers, () -> request, notice -> { })
+                        .watch(() -> Thread.currentThread().isInterrupted(), outcome -> { }, runs::add);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -54,6 +62,7 @@ public final class WatchBenchmark {
         watcher.setDaemon(true);
         watcher.start();
         runs.take();                                       // the first run warms the JVM and the engine
+        settle();                                          // as a pair reads the result: the spare warms up
 
         List<Long> millis = new ArrayList<>();
         for (int i = 1; i <= saves; i++) {
@@ -75,7 +84,36 @@ public final class WatchBenchmark {
         Collections.sort(sorted);
         System.out.printf(Locale.ROOT, "%s: save to verdict over %d saves: median %d ms, min %d ms, max %d ms%n", slug,
                 saves, sorted.get(sorted.size() / 2), sorted.get(0), sorted.get(sorted.size() - 1));
+        System.out.println("peak resident memory: this JVM (the CLI's side) " + peak(ProcessHandle.current().pid()));
+        ProcessHandle.current().children().forEach(worker ->
+                System.out.println("peak resident memory: worker " + worker.pid() + " " + peak(worker.pid())));
+        workers.close();
         System.exit(0);
+    }
+
+    /** Waits until this JVM's child processes (the workers) use no more CPU, or 20 s. */
+    private static void settle() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        Duration last = Duration.ZERO;
+        int still = 0;
+        while (System.currentTimeMillis() < deadline && still < 3) {
+            Thread.sleep(200);
+            Duration cpu = ProcessHandle.current().children()
+                    .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO)).reduce(Duration.ZERO, Duration::plus);
+            still = cpu.minus(last).toMillis() < 20 ? still + 1 : 0;
+            last = cpu;
+        }
+    }
+
+    /** A process's peak resident set (VmHWM), where /proc tells it. */
+    private static String peak(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(line -> line.startsWith("VmHWM:")).map(line -> line.substring(6).strip()).findFirst()
+                    .orElse("?");
+        } catch (IOException e) {
+            return "? (no /proc)";
+        }
     }
 
     private static void copy(Path from, Path to) throws IOException {

@@ -155,7 +155,7 @@ final class Pairing {
     }
 
     /** Logs a kata's test run in its session, if the current session is on that kata. */
-    static void ranKata(Workspace workspace, String slug, KataRunner.Verdict verdict) {
+    static void ranKata(Workspace workspace, String slug, dev.dojo.worker.Verdict verdict) {
         on(workspace, "kata " + slug).ifPresent(session -> {
             List<String> failing = new ArrayList<>();
             if (!verdict.compiled()) {
@@ -175,7 +175,12 @@ final class Pairing {
 
     /** The report with the current session's timeline, if that session is on kata {@code slug}. */
     static HtmlReport withRetro(HtmlReport report, Workspace workspace, String slug) {
-        return on(workspace, "kata " + slug).map(s -> report.withTimeline(Retros.of(workspace, s, Instant.now())
-                .timeline())).orElse(report);
+        dev.dojo.report.Timeline timeline = timeline(workspace, slug);
+        return timeline == null ? report : report.withTimeline(timeline);
+    }
+
+    /** The timeline of the pair's session on kata {@code slug}, or null when there is none. */
+    static dev.dojo.report.Timeline timeline(Workspace workspace, String slug) {
+        return on(workspace, "kata " + slug).map(s -> Retros.of(workspace, s, Instant.now()).timeline()).orElse(null);
     }
 }

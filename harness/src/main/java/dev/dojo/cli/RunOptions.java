@@ -1,7 +1,9 @@
 package dev.dojo.cli;
 
 import dev.dojo.diagnosis.Mode;
-import dev.dojo.tensor.Seeded;
+import dev.dojo.kata.Kata;
+import dev.dojo.worker.Limits;
+import dev.dojo.worker.Request;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -22,7 +24,7 @@ final class RunOptions {
 
     @Option(names = "--timeout", paramLabel = "SECONDS",
             description = "seconds each test may run (default: ${DEFAULT-VALUE})")
-    long timeoutSeconds = KataRunner.TEST_TIMEOUT.toSeconds();
+    long timeoutSeconds = Limits.TEST_TIMEOUT.toSeconds();
 
     /** The timeout, once checked: a whole number of seconds from 1 to a day. */
     Duration timeout() {
@@ -44,15 +46,12 @@ final class RunOptions {
     }
 
     /**
-     * Sets what the kata's tests read when they run in this JVM: the diagnosis mode and the seed
-     * (cleared when none was asked for, so a watch or a test run never inherits an earlier one).
+     * The request that runs {@code kata}'s tests with these options: the timeout, and what the
+     * kata's tests read in the worker, the diagnosis {@code mode} and the seed (none unless asked
+     * for, so a run never inherits an earlier one's).
      */
-    void applyTo(Mode mode) {
-        System.setProperty(Mode.PROPERTY, mode == Mode.COACH ? "coach" : "evidence");
-        if (seed == null) {
-            System.clearProperty(Seeded.SEED_PROPERTY);
-        } else {
-            System.setProperty(Seeded.SEED_PROPERTY, Long.toString(seed));
-        }
+    Request.Test request(Kata kata, Mode mode) {
+        return new Request.Test(kata.kataDir().toString(), kata.golden(), timeout().toMillis(),
+                mode == Mode.COACH ? "coach" : "evidence", seed);
     }
 }

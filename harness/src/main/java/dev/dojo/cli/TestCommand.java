@@ -2,6 +2,8 @@ package dev.dojo.cli;
 
 import dev.dojo.diagnosis.Mode;
 import dev.dojo.kata.Kata;
+import dev.dojo.worker.Verdict;
+import dev.dojo.worker.Workers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -35,9 +37,8 @@ final class TestCommand implements Callable<Integer> {
             t.out().println(t.dim(ListCommand.timer(progress, kata, Instant.now())));
         }
         t.out().println();
-        options.applyTo(mode);
         OutcomePrinter printer = new OutcomePrinter(t, timeout);
-        KataRunner.Verdict verdict = KataRunner.run(kata, timeout, printer::print);
+        Verdict verdict = Workers.shared().test(options.request(kata, mode), printer::print, t.err()::println);
         t.out().println();
         printer.summary(verdict);
         if (verdict.compiled()) {

@@ -1,6 +1,8 @@
 package dev.dojo.cli;
 
+import dev.dojo.diagnosis.Mode;
 import dev.dojo.kata.Kata;
+import dev.dojo.worker.Workers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,8 +15,9 @@ import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
-@Command(name = "watch", description = "Re-run a kata's tests on every save, in a warm JVM. Ctrl-C stops.")
+@Command(name = "watch", description = "Re-run a kata's tests on every save, from a warm worker. Ctrl-C stops.")
 final class WatchCommand implements Callable<Integer> {
     @ParentCommand
     Dojo dojo;
@@ -37,32 +40,40 @@ final class WatchCommand implements Callable<Integer> {
         Progress progress = dojo.workspace.progress();
         ListCommand.warn(t, progress);
         progress.started(kata.slug(), Instant.now());
-        options.applyTo(options.mode(progress.entry(kata.slug()).hints, hintCount));
+        AtomicReference<Mode> mode = new AtomicReference<>(options.mode(progress.entry(kata.slug()).hints, hintCount));
         OutcomePrinter printer = new OutcomePrinter(t, timeout);
         AtomicInteger done = new AtomicInteger();
         t.out().println(t.bold(kata.slug()) + (options.interview ? "" : ": " + kata.title())
                 + t.dim("  (watching " + kata.kataDir().getFileName() + "/src; Ctrl-C stops)"));
         Pairing.Clock pairClock = Pairing.watching(dojo.workspace, "kata " + kata.slug(), t);
-        new Watcher(kata, timeout).watch(() -> runs >= 0 && done.get() >= runs, printer::print, run -> {
-            printer.summary(run.verdict());
-            // read afresh: start, hint or another watch may have written progress since
-            Progress now = dojo.workspace.progress();
-            if (run.verdict().compiled()) {
-                now.ran(kata.slug(), run.verdict().solved(), Instant.now());
-            }
-            Pairing.ranKata(dojo.workspace, kata.slug(), run.verdict());
-            String timing = run.saveToVerdict().isZero() ? "" : "  verdict " + run.saveToVerdict().toMillis() + " ms after save";
-            String timer = options.interview ? "  " + ListCommand.timer(now, kata, Instant.now()) : "";
-            t.out().println(t.dim("── " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + timing + timer
-                    + " ── waiting for a save"));
-            if (run.verdict().solved()) {
-                t.out().println(t.green("Solved: every test passes and every probe holds. ") + "./kata solution "
-                        + kata.slug() + " explains why the fix is right.");
-            }
-            options.applyTo(options.mode(now.entry(kata.slug()).hints, hintCount));
-            done.incrementAndGet();
-        });
-        pairClock.close();
+        try (Workers workers = Workers.warm()) {
+            new Watcher(kata, workers, () -> options.request(kata, mode.get()), t.err()::println)
+                    .watch(() -> runs >= 0 && done.get() >= runs, printer::print, run -> report(run, kata, mode, hintCount, done));
+        } finally {
+            pairClock.close();
+        }
         return 0;
+    }
+
+    /** Prints a run's verdict, records it, and reads the mode for the next run (a hint may have earned coaching). */
+    private void report(Watcher.Run run, Kata kata, AtomicReference<Mode> mode, int hintCount, AtomicInteger done) {
+        Terminal t = dojo.terminal;
+        new OutcomePrinter(t, options.timeout()).summary(run.verdict());
+        // read afresh: start, hint or another watch may have written progress since
+        Progress now = dojo.workspace.progress();
+        if (run.verdict().compiled()) {
+            now.ran(kata.slug(), run.verdict().solved(), Instant.now());
+        }
+        Pairing.ranKata(dojo.workspace, kata.slug(), run.verdict());
+        String timing = run.saveToVerdict().isZero() ? "" : "  verdict " + run.saveToVerdict().toMillis() + " ms after save";
+        String timer = options.interview ? "  " + ListCommand.timer(now, kata, Instant.now()) : "";
+        t.out().println(t.dim("── " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + timing + timer
+                + " ── waiting for a save"));
+        if (run.verdict().solved()) {
+            t.out().println(t.green("Solved: every test passes and every probe holds. ") + "./kata solution "
+                    + kata.slug() + " explains why the fix is right.");
+        }
+        mode.set(options.mode(now.entry(kata.slug()).hints, hintCount));
+        done.incrementAndGet();
     }
 }

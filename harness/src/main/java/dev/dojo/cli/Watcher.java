@@ -1,7 +1,10 @@
 package dev.dojo.cli;
 
 import dev.dojo.kata.Kata;
-import dev.dojo.kata.KataTests;
+import dev.dojo.worker.Request;
+import dev.dojo.worker.TestOutcome;
+import dev.dojo.worker.Verdict;
+import dev.dojo.worker.Workers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,32 +15,41 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Watches a kata's sources and, on every save, recompiles them in-process, loads them in a fresh
- * class loader and reruns the tests, in one warm JVM. Polls file times every few milliseconds:
- * a handful of files costs nothing to check, and it works the same on every OS and editor.
+ * Watches a kata's sources and, on every save, has a worker recompile them and rerun the tests.
+ * The worker of a clean run serves the next one; when one must go (a timeout, an exit), a spare
+ * started ahead of time takes over, and the next spare starts while the pair reads the result.
+ * Polls file times every few milliseconds: a handful of files costs nothing to check, and it
+ * works the same on every OS and editor.
  */
 final class Watcher {
     static final Duration POLL = Duration.ofMillis(20);
     static final Duration SETTLE = Duration.ofMillis(20);
 
     /** A run after a save: the verdict, and the time from the save (the newest file time) to the verdict. */
-    record Run(KataRunner.Verdict verdict, Duration saveToVerdict) {}
+    record Run(Verdict verdict, Duration saveToVerdict) {}
 
     private final Kata kata;
-    private final Duration timeout;
+    private final Workers workers;
+    private final Supplier<Request.Test> request;
+    private final Consumer<String> notices;
 
-    Watcher(Kata kata, Duration timeout) {
+    /** Watches {@code kata}, running each time the {@code request} of that moment on {@code workers}. */
+    Watcher(Kata kata, Workers workers, Supplier<Request.Test> request, Consumer<String> notices) {
         this.kata = kata;
-        this.timeout = timeout;
+        this.workers = workers;
+        this.request = request;
+        this.notices = notices;
     }
 
     /** Runs once, then again after every change, until {@code stop} says so; each outcome and run is reported. */
-    void watch(BooleanSupplier stop, Consumer<KataTests.Outcome> live, Consumer<Run> done) throws InterruptedException {
+    void watch(BooleanSupplier stop, Consumer<TestOutcome> live, Consumer<Run> done) throws InterruptedException {
         Map<Path, Long> seen = snapshot();
-        done.accept(new Run(KataRunner.run(kata, timeout, live), Duration.ZERO));
+        done.accept(new Run(workers.test(request.get(), live, notices), Duration.ZERO));
+        workers.keepSpare();
         while (!stop.getAsBoolean()) {
             Thread.sleep(POLL.toMillis());
             Map<Path, Long> now = snapshot();
@@ -48,9 +60,10 @@ final class Watcher {
             now = snapshot();
             long saved = now.values().stream().mapToLong(Long::longValue).max().orElse(0);
             seen = now;
-            KataRunner.Verdict verdict = KataRunner.run(kata, timeout, live);
+            Verdict verdict = workers.test(request.get(), live, notices);
             long nowMillis = System.currentTimeMillis();
             done.accept(new Run(verdict, Duration.ofMillis(Math.max(0, nowMillis - saved))));
+            workers.keepSpare();
         }
     }
 

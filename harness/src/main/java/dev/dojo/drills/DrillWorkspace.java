@@ -157,7 +157,7 @@ public final class DrillWorkspace {
         } catch (Javac.CompileError e) {
             return new DrillVerdict(List.of(), List.of(), e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
         }
-        List<KataTests.Outcome> outcomes = KataTests.run(List.of(classes), classes, timeout, live);
+        List<KataTests.Outcome> outcomes = KataTests.run(List.of(classes), classes, timeout, live::accept);
         List<ProbeResult> probes = outcomes.isEmpty() ? List.of() : ProbeGate.check(List.of(classes), CASE,
                 ProbeGate.SEEDS);
         return new DrillVerdict(outcomes, probes, null, Duration.ofNanos(System.nanoTime() - start));

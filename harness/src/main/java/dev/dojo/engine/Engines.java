@@ -22,12 +22,20 @@ public final class Engines {
 
     /** Returns the started PyTorch engine; starts it on first use, never downloading anything. */
     public static Engine pytorch() {
+        return pytorch(System.err);
+    }
+
+    /**
+     * As {@link #pytorch()}, telling {@code notices} (one line) when the native library is extracted
+     * on first use; nothing else is said.
+     */
+    public static Engine pytorch(PrintStream notices) {
         Engine started = engine;
         if (started == null) {
             synchronized (Engines.class) {
                 started = engine;
                 if (started == null) {
-                    started = start(System.err);
+                    started = start(notices);
                     engine = started;
                 }
             }
@@ -121,10 +129,6 @@ public final class Engines {
                     + " matches. Cause: " + firstLine(cause.getMessage()), cause);
         }
 
-        private MissingNativeLibraryException(String message) {
-            super(message);
-        }
-
         static MissingNativeLibraryException unwritableCache(Path cache) {
             return new MissingNativeLibraryException("cannot extract the PyTorch native library (~430 MB) to " + cache
                     + ": DJL's cache is empty and cannot be written there; set DJL_CACHE_DIR to a writable folder");
@@ -132,6 +136,11 @@ public final class Engines {
 
         private static String firstLine(String s) {
             return s == null ? "" : s.lines().findFirst().orElse("");
+        }
+
+        /** The same error, as another process (a worker) reported it in {@code message}. */
+        public MissingNativeLibraryException(String message) {
+            super(message);
         }
     }
 }

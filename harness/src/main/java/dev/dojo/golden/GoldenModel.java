@@ -17,9 +17,15 @@ import dev.dojo.reference.Parameters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +36,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class GoldenModel {
     private static final Map<String, GoldenModel> LOADED = new ConcurrentHashMap<>();
-    private static Path extracted;
 
     private final String name;
     private final ZooModel<NDList, NDList> model;
@@ -112,22 +117,57 @@ public final class GoldenModel {
         return "[" + s + "]";
     }
 
-    /** Copies a resource into its own temporary folder, as DJL's repository expects a model folder. */
+    /**
+     * The folder holding {@code resource}, as DJL's repository expects a model folder: in a per-user
+     * cache under the temporary folder, named by the resource's content and checked byte for byte
+     * before it is used, so every JVM (a worker is killed, never left to clean up after itself)
+     * shares one copy and none is left behind per run.
+     */
     private static synchronized Path extract(String name, String resource) throws IOException {
-        if (extracted == null) {
-            extracted = Files.createTempDirectory("dojo-golden");
-            extracted.toFile().deleteOnExit();
-        }
-        Path folder = Files.createDirectories(extracted.resolve(name));
-        folder.toFile().deleteOnExit();
+        byte[] bytes = read(resource);
+        Path folder = cache().resolve(name + "-" + digest(bytes));
         Path target = folder.resolve(resource);
-        if (!Files.exists(target)) {
-            try (InputStream in = open(resource)) {
-                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), bytes)) {
+            return folder;
+        }
+        Files.createDirectories(folder);
+        Path partial = Files.createTempFile(folder, resource, ".part");
+        try {
+            Files.write(partial, bytes);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // another JVM may have put the same bytes there first (Windows refuses to replace an open file)
+            if (!Files.isRegularFile(target) || !Arrays.equals(Files.readAllBytes(target), bytes)) {
+                throw e;
             }
-            target.toFile().deleteOnExit();
+        } finally {
+            Files.deleteIfExists(partial);
         }
         return folder;
+    }
+
+    /** This user's folder of extracted golden models under the temporary folder, only the user's to open where the OS allows. */
+    private static Path cache() throws IOException {
+        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "dojo-golden-" + user);
+        if (!Files.isDirectory(cache)) {
+            try {
+                Files.createDirectory(cache, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createDirectories(cache);
+            } catch (FileAlreadyExistsException e) {
+                // another JVM made it meanwhile
+            }
+        }
+        return cache;
+    }
+
+    private static String digest(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JVM", e);
+        }
     }
 
     private static byte[] read(String resource) {

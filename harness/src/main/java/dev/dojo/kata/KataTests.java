@@ -7,6 +7,7 @@ import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 /**
  * Runs a kata's JUnit tests in-process, with its compiled classes in a class loader of their own
@@ -55,13 +55,26 @@ public final class KataTests {
         return launcher;
     }
 
+    /** Hears a run as it happens: how many tests it found, each test as it starts, and each as it ends. */
+    @FunctionalInterface
+    public interface Listener {
+        /** The run found {@code tests} tests and starts them. */
+        default void planned(long tests) {}
+
+        /** The test {@code id} ({@code displayName} in words) starts. */
+        default void started(String id, String displayName) {}
+
+        /** A test ended. */
+        void finished(Outcome outcome);
+    }
+
     /**
      * Runs every test class under {@code testClasses}, with {@code classpath} (which must include
      * {@code testClasses}) loaded in a fresh class loader over the harness. Each test gets
      * {@code timeout}, after which it is {@link Status#TIMED_OUT} and left behind on a daemon
-     * thread; {@code listener} hears each outcome as it happens.
+     * thread; {@code listener} hears the plan, and each test as it starts and ends.
      */
-    public static List<Outcome> run(List<Path> classpath, Path testClasses, Duration timeout, Consumer<Outcome> listener) {
+    public static List<Outcome> run(List<Path> classpath, Path testClasses, Duration timeout, Listener listener) {
         for (Path entry : classpath) {
             if (!Files.exists(entry)) {
                 throw new IllegalStateException("missing " + entry + ": the kata is not compiled");
@@ -76,6 +89,18 @@ public final class KataTests {
                     .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "false")
                     .build();
             TestExecutionListener recorder = new TestExecutionListener() {
+                @Override
+                public void testPlanExecutionStarted(TestPlan plan) {
+                    listener.planned(plan.countTestIdentifiers(TestIdentifier::isTest));
+                }
+
+                @Override
+                public void executionStarted(TestIdentifier test) {
+                    if (test.isTest()) {
+                        listener.started(id(test), test.getDisplayName());
+                    }
+                }
+
                 @Override
                 public void executionSkipped(TestIdentifier test, String reason) {
                     if (test.isTest()) {
@@ -93,7 +118,7 @@ public final class KataTests {
 
                 private void record(Outcome outcome) {
                     outcomes.add(outcome);
-                    listener.accept(outcome);
+                    listener.finished(outcome);
                 }
             };
             // JUnit runs each timed test in a thread that inherits this thread's daemon status and

@@ -14,6 +14,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The second half of a kata's verdict: a component is solved only when its tests pass and every
@@ -32,6 +33,11 @@ public final class ProbeGate {
      * applies, its first failing verdict, else its last holding one. Not-applicable probes are left out.
      */
     public static List<ProbeResult> check(Kit kit, long firstSeed, int seeds) {
+        return check(kit, firstSeed, seeds, result -> {});
+    }
+
+    /** As {@link #check(Kit, long, int)}; {@code each} hears every applicable probe's verdict as soon as it is known. */
+    public static List<ProbeResult> check(Kit kit, long firstSeed, int seeds, Consumer<ProbeResult> each) {
         if (kit == null) {
             return List.of();
         }
@@ -47,6 +53,7 @@ public final class ProbeGate {
                 }
                 if (last != null && last.verdict() != ProbeResult.Verdict.NOT_APPLICABLE) {
                     results.add(last);
+                    each.accept(last);
                 }
             }
         }
@@ -58,9 +65,14 @@ public final class ProbeGate {
      * {@code classpath} in a class loader of its own, at its {@link GoldenCase#seed()} and after.
      */
     public static List<ProbeResult> check(List<Path> classpath, String goldenCase, int seeds) {
+        return check(classpath, goldenCase, seeds, result -> {});
+    }
+
+    /** As {@link #check(List, String, int)}; {@code each} hears every applicable probe's verdict as soon as it is known. */
+    public static List<ProbeResult> check(List<Path> classpath, String goldenCase, int seeds, Consumer<ProbeResult> each) {
         try (URLClassLoader loader = new URLClassLoader(urls(classpath), ProbeGate.class.getClassLoader())) {
             GoldenCase golden = load(loader, goldenCase);
-            return check(golden.kit(), golden.seed(), seeds);
+            return check(golden.kit(), golden.seed(), seeds, each);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

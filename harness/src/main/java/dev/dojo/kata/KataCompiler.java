@@ -1,6 +1,5 @@
-package dev.dojo.cli;
+package dev.dojo.kata;
 
-import dev.dojo.kata.Javac;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,10 +13,10 @@ import java.util.List;
  * Compiles a kata's sources in-process with javax.tools, only when a source is newer than the
  * last compile, into the same folders Maven uses (target/classes, target/test-classes).
  */
-final class KataCompiler {
+public final class KataCompiler {
 
     /** A compile that failed: each error as "path:line: message". */
-    static final class CompileError extends Exception {
+    public static final class CompileError extends Exception {
         CompileError(String message) {
             super(message);
         }
@@ -31,7 +30,7 @@ final class KataCompiler {
      * or renamed source is ever tested. The tests are also recompiled when the main classes'
      * members changed, so they never run against signatures they were not compiled for.
      */
-    static void compileIfStale(Path module, Path testSources) throws CompileError {
+    public static void compileIfStale(Path module, Path testSources) throws CompileError {
         Path classes = module.resolve("target/classes");
         Path testClasses = module.resolve("target/test-classes");
         Path mainStamp = module.resolve("target/.dojo-compiled-main");

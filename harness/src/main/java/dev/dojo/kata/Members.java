@@ -1,4 +1,4 @@
-package dev.dojo.cli;
+package dev.dojo.kata;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,34 @@
+package dev.dojo.worker;
+
+import dev.dojo.kata.KataTests;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How one test ended, as the worker sends it: its id (Class#method), its words, its status, the
+ * failure's message, and the first stack frames in the kata's own code, which point at the
+ * learner's line.
+ */
+public record TestOutcome(String id, String displayName, KataTests.Status status, String message, List<String> frames) {
+    /** Frames in classes of this package and below are the kata's own. */
+    static final String KATA_PACKAGES = "dev.dojo.katas.";
+    static final int FRAMES = 3;
+
+    public boolean passed() {
+        return status == KataTests.Status.PASSED;
+    }
+
+    static TestOutcome of(KataTests.Outcome outcome) {
+        List<String> frames = new ArrayList<>();
+        if (outcome.failure() != null) {
+            for (StackTraceElement frame : outcome.failure().getStackTrace()) {
+                if (frame.getClassName().startsWith(KATA_PACKAGES) && frames.size() < FRAMES) {
+                    frames.add(frame.toString());
+                }
+            }
+        }
+        return new TestOutcome(outcome.id(), outcome.displayName(), outcome.status(), outcome.message(),
+                List.copyOf(frames));
+    }
+}
