@@ -58,8 +58,16 @@ final class StartCommand implements Callable<Integer> {
             t.out().println("  ./kata hint " + slug + "      when you are stuck (" + briefing.hints().size() + " hints)");
         }
         progress.started(slug, Instant.now());
-        Pairing.roles(Pairing.startKata(dojo.workspace, slug, Pairing.pair(pair), Pairing.swap(swap, Pairing.pair(pair)),
-                Instant.now())).ifPresent(roles -> t.out().println(t.cyan(roles)));
+        try {
+            Pairing.roles(Pairing.startKata(dojo.workspace, slug, Pairing.pair(pair),
+                    Pairing.swap(swap, Pairing.pair(pair)), Instant.now())).ifPresent(roles -> t.out().println(t.cyan(roles)));
+        } catch (java.io.UncheckedIOException e) {
+            // the session log is a record, not a condition of the kata: start without it (progress already
+            // said once that .dojo cannot be written), and say so only when a pair asked for one
+            if (pair != null) {
+                t.err().println("dojo: cannot record the pair's session (" + e.getMessage() + "); carrying on without it");
+            }
+        }
         t.out().println(t.dim("The clock is running: time box " + kata.timebox() + "."));
         return 0;
     }
