@@ -1,23 +1,15 @@
 package dev.dojo.worker;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.dojo.diagnosis.Localization;
 import dev.dojo.engine.Engines;
 import dev.dojo.kata.GoldenCase;
 import dev.dojo.kit.Kit;
-import dev.dojo.kit.ModelConfig;
 import dev.dojo.probes.Probe;
 import dev.dojo.probes.ProbeResult;
 import dev.dojo.probes.Probes;
-import dev.dojo.reference.AttentionMask;
-import dev.dojo.reference.Linear;
-import dev.dojo.reference.Parameters;
 import dev.dojo.report.AttentionMaps;
-import dev.dojo.report.AttentionView;
-import dev.dojo.report.AttentionWeights;
 import dev.dojo.report.HtmlReport;
-import dev.dojo.tensor.Seeded;
 import dev.dojo.variants.Signatures;
 
 import java.io.IOException;
@@ -58,7 +50,7 @@ final class ReportJob {
                         .withLocalization(Localization.run(kit, Kit.reference(kit.config()), manager, at,
                                 golden.tolerance()));
                 step.accept("layer trace");
-                report = report.withAttention(attention(kit, manager, at));
+                report = report.withAttention(AttentionMaps.view(kit, Kit.reference(kit.config()), manager, at));
                 step.accept("attention maps");
                 if (request.coached()) {
                     report = report.withSuggestions(Signatures.table(kit));
@@ -73,26 +65,6 @@ final class ReportJob {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("golden case " + request.golden() + " cannot be made: " + e, e);
         }
-    }
-
-    /**
-     * The attention maps of the kit's attention and the reference's, on a padded batch with the
-     * same weights, read out of the black-box attention by {@link AttentionMaps}.
-     */
-    private static AttentionView attention(Kit kit, NDManager manager, long seed) {
-        ModelConfig c = kit.config();
-        Seeded seeded = Seeded.of(manager, seed);
-        Parameters p = c.layerParameters(seeded, "").under("self_attn");
-        long tokens = Math.min(7, c.width());
-        NDArray x = seeded.normal("report.x", 1, 2, tokens, c.width());
-        AttentionMask mask = AttentionMask.padding(seeded.rightPadding(tokens, tokens, Math.max(1, tokens - 3)));
-        Linear q = Linear.from(p.under("q_proj"));
-        Linear k = Linear.from(p.under("k_proj"));
-        NDArray learner = AttentionMaps.extract(kit.attention(), q, k, c.heads(), c.kvHeads(), kit.rotary(c), x, mask);
-        Kit reference = Kit.reference(c);
-        NDArray expected = AttentionMaps.extract(reference.attention(), q, k, c.heads(), c.kvHeads(),
-                reference.rotary(c), x, mask);
-        return AttentionView.of(AttentionWeights.of(expected), AttentionWeights.of(learner), mask);
     }
 
     private static URL url(Path path) {
