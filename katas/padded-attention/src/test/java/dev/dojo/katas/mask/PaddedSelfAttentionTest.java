@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 // - any number of heads that divides the width agrees with the reference attention on a padded
 //   batch; a number of heads that does not divide the width is rejected
 // - a real token's output ignores what the pads hold (right padding, and left padding under a causal
-//   mask) and the other sentences of the batch
+//   mask), even pads far larger than the tokens, and the other sentences of the batch
 // - a query that sees no key (a sentence that is all padding; a pad before the first token under a
 //   causal mask) still gives finite outputs
 @ExtendWith(ScopedManager.class)
@@ -233,6 +233,24 @@ class PaddedSelfAttentionTest {
         NDArray padding = seeded.rightPadding(TOKENS, TOKENS, 4, 2);      // (B, T)
 
         assertThat(PaddingIndependence.check(attention::forward, x, padding, false, seeded)).holds();
+    }
+
+    @Test
+    @DisplayName("gives a real token the same output when the pads hold values far larger than the tokens")
+    void ignoresPadsThatDwarfTheTokens(NDManager manager) {
+        GoldenModel golden = GoldenModel.named(MODEL);
+        PaddedSelfAttention attention = PaddedSelfAttentionGolden.attention(golden, manager);
+        Seeded seeded = Seeded.of(manager, SEED);
+        NDArray x = seeded.normal("x", 1, BATCH, TOKENS, WIDTH);         // (B, T, C)
+        NDArray padding = seeded.rightPadding(TOKENS, TOKENS, 4, 2);      // (B, T)
+        NDArray pad = padding.toType(DataType.FLOAT32, false).neg().add(1f).expandDims(-1);   // (B, T, 1)
+        NDArray loud = x.mul(pad.mul(999f).add(1f));                      // (B, T, C): pads × 1000
+
+        NDArray out = atTokens(attention.forward(x, AttentionMask.padding(padding)), padding);
+        NDArray outLoud = atTokens(attention.forward(loud, AttentionMask.padding(padding)), padding);
+
+        assertThat(outLoud).named("Real tokens' output with the pads × 1000").against("their output before")
+                .withAxes("batch", "pos", "dim").withSeed(SEED).isCloseTo(out, TOLERANCE);
     }
 
     @Test
