@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 // Contract:
 // - agrees with PyTorch's rotate_half RoPE (head size 8, θ 10000) after a seeded number of cached
 //   tokens, and with PyTorch's stored examples after 3 cached tokens and with an empty cache
-// - positions count from the cache offset, also after a long cache (4093 tokens)
+// - positions count from the cache offset, also after a long cache (4093 tokens) and past 4096 (6000)
 // - head sizes 4, 16 and 64 agree with PyTorch
 // - θ 500000 (as Llama 3) agrees with the reference rotary embedding
 // - batch and head counts other than the golden's, down to a single token, agree with PyTorch
@@ -79,6 +79,18 @@ class RotaryEmbeddingTest {
     void matchesPyTorchAfterALongCache(NDManager manager) {
         NDArray x = Seeded.of(manager, SEED).normal("x", 1, 2, 3, 3, HEAD_SIZE);   // (B, H, T, D)
         long offset = 4093;
+
+        NDArray out = RotaryEmbeddingGolden.rope().apply(x, offset);
+
+        assertThat(out).named("RoPE output after " + offset + " cached tokens").against("PyTorch's rotate_half RoPE")
+                .withAxes("batch", "head", "pos", "dim").isCloseTo(pyTorch(manager, x, offset), TOLERANCE);
+    }
+
+    @Test
+    @DisplayName("agrees with PyTorch after a cache of 6000 tokens, past any 4096-position table")
+    void matchesPyTorchPastFourThousandNinetySixPositions(NDManager manager) {
+        NDArray x = Seeded.of(manager, SEED).normal("x", 1, 2, 3, 3, HEAD_SIZE);   // (B, H, T, D)
+        long offset = 6000;
 
         NDArray out = RotaryEmbeddingGolden.rope().apply(x, offset);
 
