@@ -3,6 +3,7 @@ package dev.dojo.katas.bert;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.dojo.golden.GoldenModel;
 import dev.dojo.junit.ScopedManager;
@@ -42,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 //   that does not divide it is rejected
 // - each output is a weighted average of the values its query may see: when every token carries the
 //   same value, every output is that value
-// - a real token's output ignores what the pads hold (right padding; left padding under a causal mask)
-//   and the other sentences of the batch; under a causal mask no output reads a later token
+// - a real token's output ignores what the pads hold (right padding; left padding under a causal mask),
+//   even pads far larger than the tokens, and the other sentences of the batch; under a causal mask no output reads a later token
 // - with dense the identity, each head writes only its own slice of the output; without a mask,
 //   permuting the tokens permutes the outputs alike
 // - a query that sees no key (a sentence that is all padding; a pad before the first token under a
@@ -239,6 +240,22 @@ class BertSelfAttentionTest {
         NDArray padding = seeded.rightPadding(TOKENS, TOKENS, 4, 2);      // (B, T)
 
         assertThat(PaddingIndependence.check(attention(manager)::forward, x, padding, false, seeded)).holds();
+    }
+
+    @Test
+    @DisplayName("gives a real token the same output when the pads hold values far larger than the tokens")
+    void ignoresPadsThatDwarfTheTokens(NDManager manager) {
+        Seeded seeded = Seeded.of(manager, SEED);
+        NDArray x = seeded.normal("x", 1, BATCH, TOKENS, WIDTH);         // (B, T, C)
+        NDArray padding = seeded.rightPadding(TOKENS, TOKENS, 4, 2);      // (B, T)
+        NDArray pad = padding.toType(DataType.FLOAT32, false).neg().add(1f).expandDims(-1);   // (B, T, 1)
+        NDArray loud = x.mul(pad.mul(999f).add(1f));                      // (B, T, C): pads × 1000
+
+        NDArray out = atTokens(attention(manager).forward(x, AttentionMask.padding(padding)), padding);
+        NDArray outLoud = atTokens(attention(manager).forward(loud, AttentionMask.padding(padding)), padding);
+
+        assertThat(outLoud).named("Real tokens' output with the pads × 1000").against("their output before")
+                .withAxes(AXES).withSeed(SEED).isCloseTo(out, TOLERANCE);
     }
 
     @Test
