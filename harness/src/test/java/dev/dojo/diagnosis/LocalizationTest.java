@@ -51,6 +51,16 @@ class LocalizationTest {
     }
 
     @Test
+    @DisplayName("a kit that replaces only a part the tiny decoder's one pass never calls gets no trace, not one of the reference against itself")
+    void noTraceOfAPartItNeverCalls(NDManager manager) {
+        Kit reference = Kit.reference(ModelConfig.tinyEncoderDecoder());
+        Kit learner = reference.named("learner").withDecoderBlock(dev.dojo.reference.TransformerDecoderBlock::new);
+
+        assertThat(Localization.run(learner, reference, manager, SEED, TOLERANCE)).isNull();
+        assertThat(Localization.run(reference, reference, manager, SEED, TOLERANCE)).isNotNull();
+    }
+
+    @Test
     @DisplayName("a pre-norm block that adds the residual to norm(x) first diverges at block 0's ffn norm input")
     void residualAfterTheNorm(NDManager manager) {
         Kit learner = REFERENCE.named("learner").withBlock(NORM_BEFORE_RESIDUAL);

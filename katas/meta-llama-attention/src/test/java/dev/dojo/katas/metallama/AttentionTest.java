@@ -50,7 +50,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 //   tokens of left-padded prompts; the two-layer model agrees with the reference model on the real tokens
 //   of left-padded prompts, and on every token of right-padded ones
 // - a query that sees no key (a pad before the first token under the causal mask, a sequence of pads
-//   only) stays finite, and so does every logit of the two-layer model; large scores stay finite
+//   only) stays finite, and so does every logit of the two-layer model; large scores stay finite and
+//   still keep every output from later tokens
 // - no output reads a later token, a pad or another sequence; query head h reads KV head h / (H / H_kv), and
 //   with as many KV heads as query heads it is multi-head attention; scores depend only on relative positions
 // - head counts that do not divide are rejected
@@ -258,6 +259,18 @@ class AttentionTest {
 
         assertThat(out).named("Causal attention output, q and k weights x1000").withSeed(SEED).withAxes(AXES)
                 .isFinite();
+    }
+
+    @Test
+    @DisplayName("under a causal mask, leaves every output before a token unchanged when the scores are large (q and k weights x 1000)")
+    void seesNoLaterTokenWithLargeScores(NDManager manager) {
+        Seeded seeded = Seeded.of(manager, SEED);
+        dev.dojo.reference.Attention reference = reference(seeded);
+        Linear q = new Linear(reference.wq().weight().mul(1000f), null);
+        Linear k = new Linear(reference.wk().weight().mul(1000f), null);
+        Attention attention = new Attention(q, k, reference.wv(), reference.wo(), 4, 2, reference.rope());
+
+        assertThat(Causality.check(attention::forward, seeded, BATCH, TOKENS, 16, 3)).holds();
     }
 
     // What each output may read
