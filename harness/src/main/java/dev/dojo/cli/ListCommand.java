@@ -1,6 +1,7 @@
 package dev.dojo.cli;
 
 import dev.dojo.kata.Kata;
+import dev.dojo.session.Retro;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
@@ -57,9 +58,7 @@ final class ListCommand implements Callable<Integer> {
     }
 
     static String clock(Duration d) {
-        long s = d.toSeconds();
-        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+        return Retro.clock(d);
     }
 
     /** The interview clock: time since the start against the time box, stopped once the kata is solved. */

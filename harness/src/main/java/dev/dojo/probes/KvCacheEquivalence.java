@@ -64,12 +64,16 @@ public final class KvCacheEquivalence implements Probe {
 
     /** Feeds x to a fresh cache {@code chunk} tokens per step; returns the outputs of every step, (B, T, C). */
     private static NDArray decode(CachedAttention attention, NDArray x, long chunk) {
-        KvCache cache = new KvCache();
+        return decode(attention, new KvCache(), x, AttentionMask.causalOnly(), chunk);
+    }
+
+    /** Feeds x to {@code cache} under {@code mask}, {@code chunk} tokens per step; the outputs of every step, (B, T, C). */
+    static NDArray decode(CachedAttention attention, KvCache cache, NDArray x, AttentionMask mask, long chunk) {
         long tokens = x.getShape().get(1);
         NDArray outputs = null;
         for (long t = 0; t < tokens; t += chunk) {
             NDArray step = x.get(new NDIndex(":, {}:{}", t, Math.min(tokens, t + chunk)));    // (B, chunk, C)
-            NDArray y = attention.forward(step, AttentionMask.causalOnly(), cache);
+            NDArray y = attention.forward(step, mask, cache);
             outputs = outputs == null ? y : outputs.concat(y, 1);
         }
         return outputs;

@@ -54,9 +54,8 @@ public final class MemoryPaddingIndependence implements Probe {
     /** x: (B, T, C) under {@code targetMask}; memory: (B, S, C) with {@code memoryPadding}: (B, S), 1 for tokens, 0 for pads. */
     public static ProbeResult check(DecoderBlock block, NDArray x, AttentionMask targetMask, NDArray memory,
                                     NDArray memoryPadding, Seeded seeded) {
-        NDArray keep = memoryPadding.expandDims(-1);                                       // (B, S, 1)
-        NDArray noise = seeded.normal("memory-padding.noise", 3, memory.getShape().getShape());
-        NDArray repadded = memory.mul(keep).add(noise.mul(keep.neg().add(1f)));            // pads redrawn
+        NDArray repadded = PaddingIndependence.repad(memory, memoryPadding, seeded,
+                "memory-padding.noise");                                                   // pads redrawn
         AttentionMask memoryMask = AttentionMask.padding(memoryPadding);
         NDArray before = block.forward(x, memory, targetMask, memoryMask);                 // (B, T, C)
         NDArray after = block.forward(x, repadded, targetMask, memoryMask);                // (B, T, C)

@@ -47,13 +47,19 @@ public final class PaddingIndependence implements Probe {
     public static ProbeResult check(BiFunction<NDArray, AttentionMask, NDArray> layer, NDArray x, NDArray padding,
                                     boolean causal, Seeded seeded) {
         NDArray keep = padding.expandDims(-1);                                          // (B, T, 1)
-        NDArray noise = seeded.normal("padding-independence.noise", 3, x.getShape().getShape());
-        NDArray repadded = x.mul(keep).add(noise.mul(keep.neg().add(1f)));              // pads redrawn
+        NDArray repadded = repad(x, padding, seeded, "padding-independence.noise");     // pads redrawn
         AttentionMask mask = new AttentionMask(causal, padding);
         NDArray before = layer.apply(x, mask).mul(keep);                                // real tokens only
         NDArray after = layer.apply(repadded, mask).mul(keep);
         return new ProbeResult(NAME, "changing what the pad tokens hold must leave every real token's output unchanged",
                 Comparison.of(after, before, TOLERANCE), "Real tokens' output with the pads redrawn",
                 "their output before", List.of("batch", "pos", "dim"), seeded.seed());
+    }
+
+    /** x: (B, T, C) with its pads (0 in {@code padding}: (B, T)) redrawn from the stream {@code name}, std 3. */
+    static NDArray repad(NDArray x, NDArray padding, Seeded seeded, String name) {
+        NDArray keep = padding.expandDims(-1);                                          // (B, T, 1)
+        NDArray noise = seeded.normal(name, 3, x.getShape().getShape());
+        return x.mul(keep).add(noise.mul(keep.neg().add(1f)));                          // (B, T, C)
     }
 }

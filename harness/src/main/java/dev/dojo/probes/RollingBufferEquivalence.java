@@ -2,7 +2,6 @@ package dev.dojo.probes;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import dev.dojo.compare.Comparison;
 import dev.dojo.compare.Tolerance;
 import dev.dojo.kit.Kit;
@@ -60,23 +59,13 @@ public final class RollingBufferEquivalence implements Probe {
         NDArray x = seeded.normal("rolling-buffer.x", 1, batch, tokens, width);
         AttentionMask mask = AttentionMask.slidingWindow(window);
         NDArray full = attention.forward(x, mask);                                            // (B, T, C)
-        ProbeResult stepwise = result(decode(attention, caches.get(), x, mask, 1), full, window, 1, seeded.seed());
+        ProbeResult stepwise = result(KvCacheEquivalence.decode(attention, caches.get(), x, mask, 1), full, window, 1,
+                seeded.seed());
         if (!stepwise.holds()) {
             return stepwise;
         }
-        return result(decode(attention, caches.get(), x, mask, window + 1), full, window, window + 1, seeded.seed());
-    }
-
-    /** Feeds x to {@code cache}, {@code chunk} tokens per step; the outputs of every step, (B, T, C). */
-    private static NDArray decode(CachedAttention attention, KvCache cache, NDArray x, AttentionMask mask, long chunk) {
-        long tokens = x.getShape().get(1);
-        NDArray outputs = null;
-        for (long t = 0; t < tokens; t += chunk) {
-            NDArray step = x.get(new NDIndex(":, {}:{}", t, Math.min(tokens, t + chunk)));      // (B, chunk, C)
-            NDArray y = attention.forward(step, mask, cache);
-            outputs = outputs == null ? y : outputs.concat(y, 1);
-        }
-        return outputs;
+        return result(KvCacheEquivalence.decode(attention, caches.get(), x, mask, window + 1), full, window,
+                window + 1, seeded.seed());
     }
 
     private static ProbeResult result(NDArray decoded, NDArray full, int window, long chunk, long seed) {

@@ -22,7 +22,7 @@ final class InfiniteMaskAttention extends Attention {
     protected NDArray mask(NDArray scores, AttentionMask mask, NDManager manager, long offset) {
         long queries = scores.getShape().get(2);
         long keys = scores.getShape().get(3);
-        NDArray blocked = mask.bias(manager, queries, keys, offset).lt(0f)    // (B or 1, 1, T, S)
+        NDArray blocked = bias(mask, manager, queries, keys, offset).lt(0f)   // (B or 1, 1, T, S)
                 .broadcast(scores.getShape());                                // (B, H, T, S)
         NDArray filled = manager.full(scores.getShape(), Float.NEGATIVE_INFINITY);  // (B, H, T, S)
         return NDArrays.where(blocked, filled, scores);                       // (B, H, T, S)

@@ -20,7 +20,7 @@ final class NoCausalMaskAttention extends Attention {
     protected NDArray mask(NDArray scores, AttentionMask mask, NDManager manager, long offset) {
         long queries = scores.getShape().get(2);
         long keys = scores.getShape().get(3);
-        AttentionMask padding = new AttentionMask(false, mask.padding());
-        return scores.add(padding.bias(manager, queries, keys, offset));      // (B, H, T, S)
+        AttentionMask padding = AttentionMask.padding(mask.padding());
+        return scores.add(bias(padding, manager, queries, keys, offset));     // (B, H, T, S)
     }
 }

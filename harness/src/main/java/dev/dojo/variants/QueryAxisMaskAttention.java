@@ -22,7 +22,8 @@ final class QueryAxisMaskAttention extends Attention {
     protected NDArray mask(NDArray scores, AttentionMask mask, NDManager manager, long offset) {
         long queries = scores.getShape().get(2);
         long keys = scores.getShape().get(3);
-        scores = scores.add(new AttentionMask(mask.causal(), null).bias(manager, queries, keys, offset));
+        AttentionMask positions = new AttentionMask(mask.causal(), null, mask.window());
+        scores = scores.add(bias(positions, manager, queries, keys, offset));     // (B, H, T, S)
         if (mask.padding() == null) {
             return scores;
         }
