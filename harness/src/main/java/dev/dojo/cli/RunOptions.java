@@ -42,7 +42,12 @@ final class RunOptions {
             }
             return Mode.EVIDENCE;
         }
-        return coach || (hintCount > 0 && hintsShown >= hintCount) ? Mode.COACH : Mode.EVIDENCE;
+        return coached(coach, hintsShown, hintCount) ? Mode.COACH : Mode.EVIDENCE;
+    }
+
+    /** The one rule of coach mode, for every kata command: asked for, or earned by reading every hint. */
+    static boolean coached(boolean asked, int hintsShown, int hintCount) {
+        return asked || (hintCount > 0 && hintsShown >= hintCount);
     }
 
     /**
@@ -52,6 +57,6 @@ final class RunOptions {
      */
     Request.Test request(Kata kata, Mode mode) {
         return new Request.Test(kata.kataDir().toString(), kata.golden(), timeout().toMillis(),
-                mode == Mode.COACH ? "coach" : "evidence", seed);
+                mode.property(), seed);
     }
 }

@@ -41,16 +41,17 @@ final class ReportJob {
             step.accept("golden case");
             Kit kit = golden.kit();
             if (kit != null) {
+                Kit reference = golden.referenceKit();
                 List<ProbeResult> results = new ArrayList<>();
                 for (Probe probe : Probes.all()) {
                     results.add(probe.run(kit, manager, at));
                     step.accept("probe");
                 }
                 report = report.withProbes(results)
-                        .withLocalization(Localization.run(kit, Kit.reference(kit.config()), manager, at,
+                        .withLocalization(Localization.run(kit, reference, manager, at,
                                 golden.tolerance()));
                 step.accept("layer trace");
-                report = report.withAttention(AttentionMaps.view(kit, Kit.reference(kit.config()), manager, at));
+                report = report.withAttention(AttentionMaps.view(kit, reference, manager, at));
                 step.accept("attention maps");
                 if (request.coached()) {
                     report = report.withSuggestions(Signatures.table(kit));
