@@ -28,10 +28,15 @@ final class RunOptions {
 
     /** The timeout, once checked: a whole number of seconds from 1 to a day. */
     Duration timeout() {
-        if (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
-            throw new UserError("--timeout must be from 1 to " + MAX_TIMEOUT_SECONDS + " seconds, not " + timeoutSeconds);
+        return timeout(timeoutSeconds);
+    }
+
+    /** A --timeout of {@code seconds}, once checked: a whole number of seconds from 1 to a day. */
+    static Duration timeout(long seconds) {
+        if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+            throw new UserError("--timeout must be from 1 to " + MAX_TIMEOUT_SECONDS + " seconds, not " + seconds);
         }
-        return Duration.ofSeconds(timeoutSeconds);
+        return Duration.ofSeconds(seconds);
     }
 
     /** Coach mode: asked for, or earned by reading every hint; never in an interview. */
