@@ -6,6 +6,7 @@ import dev.dojo.drills.DrillWorkspace;
 import dev.dojo.drills.Drills;
 import dev.dojo.session.Session;
 import dev.dojo.variants.Variant;
+import dev.dojo.worker.Limits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -42,7 +43,7 @@ final class BlindCommand implements Callable<Integer> {
     String swap;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "seconds each test may run (default: ${DEFAULT-VALUE})")
-    long timeoutSeconds = 30;
+    long timeoutSeconds = Limits.TEST_TIMEOUT.toSeconds();
 
     @Override
     public Integer call() {
@@ -88,7 +89,7 @@ final class BlindCommand implements Callable<Integer> {
         t.out().println(DrillBrief.model(drill));
         Pairing.roles(session).ifPresent(line -> t.out().println(t.cyan(line)));
         t.out().println();
-        Drilling.run(drawn, session, t, DrillCommand.timeout(timeoutSeconds), null);
+        Drilling.run(drawn, session, t, RunOptions.timeout(timeoutSeconds), null);
         t.out().println();
         t.out().println(t.bold("Open:"));
         t.out().println("  " + workspace.root().relativize(drawn.source()) + "     the part, the file to fix");

@@ -5,6 +5,7 @@ import dev.dojo.drills.DrillVerdict;
 import dev.dojo.drills.DrillWorkspace;
 import dev.dojo.session.Retro;
 import dev.dojo.session.Session;
+import dev.dojo.worker.Limits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,7 +68,7 @@ final class DrillCommand implements Callable<Integer> {
         Long seed;
 
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "seconds each test may run (default: ${DEFAULT-VALUE})")
-        long timeoutSeconds = 30;
+        long timeoutSeconds = Limits.TEST_TIMEOUT.toSeconds();
 
         @Override
         public Integer call() {
@@ -77,7 +78,7 @@ final class DrillCommand implements Callable<Integer> {
             Pairing.promptSwaps(session, t, Instant.now());
             t.out().println(t.bold("Drill " + drill.drill().id()));
             t.out().println();
-            DrillVerdict verdict = Drilling.run(drill, session, t, timeout(timeoutSeconds), seed);
+            DrillVerdict verdict = Drilling.run(drill, session, t, RunOptions.timeout(timeoutSeconds), seed);
             if (!verdict.solved() && session.revelation().isEmpty()) {
                 t.out().println(t.dim("Stuck? ./kata drill hint"));
             }
@@ -93,7 +94,7 @@ final class DrillCommand implements Callable<Integer> {
         DrillCommand parent;
 
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "seconds each test may run (default: ${DEFAULT-VALUE})")
-        long timeoutSeconds = 30;
+        long timeoutSeconds = Limits.TEST_TIMEOUT.toSeconds();
 
         @Option(names = "--runs", hidden = true, description = "stop after this many runs (for tests)")
         int runs = -1;
@@ -111,7 +112,7 @@ final class DrillCommand implements Callable<Integer> {
                 Map<Path, Long> seen = snapshot(sources);
                 while (true) {
                     long saved = seen.values().stream().mapToLong(Long::longValue).max().orElse(0);
-                    Drilling.run(drill, session, t, timeout(timeoutSeconds), null);
+                    Drilling.run(drill, session, t, RunOptions.timeout(timeoutSeconds), null);
                     done++;
                     String timing = done == 1 ? "" : "  verdict " + Math.max(0, System.currentTimeMillis() - saved)
                             + " ms after save";
@@ -189,12 +190,5 @@ final class DrillCommand implements Callable<Integer> {
             DrillProgress.of(parent.dojo.workspace).print(parent.dojo.terminal, true);
             return 0;
         }
-    }
-
-    static Duration timeout(long seconds) {
-        if (seconds < 1 || seconds > RunOptions.MAX_TIMEOUT_SECONDS) {
-            throw new UserError("--timeout must be from 1 to " + RunOptions.MAX_TIMEOUT_SECONDS + " seconds, not " + seconds);
-        }
-        return Duration.ofSeconds(seconds);
     }
 }

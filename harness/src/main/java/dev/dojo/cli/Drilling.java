@@ -94,7 +94,7 @@ final class Drilling {
      * reveals the bug on the first solved run. Evidence only, until the pair has read hint 2.
      */
     static DrillVerdict run(DrillWorkspace drill, Session session, Terminal terminal, Duration timeout, Long seed) {
-        System.setProperty(Mode.PROPERTY, session.hints() >= COACH_FROM ? "coach" : "evidence");
+        System.setProperty(Mode.PROPERTY, (session.hints() >= COACH_FROM ? Mode.COACH : Mode.EVIDENCE).property());
         if (seed == null) {
             System.clearProperty(Seeded.SEED_PROPERTY);
         } else {

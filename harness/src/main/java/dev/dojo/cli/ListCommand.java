@@ -68,13 +68,4 @@ final class ListCommand implements Callable<Integer> {
         return e != null && e.solved != null ? "⏱ solved in " + clock + " (time box " + kata.timebox() + ")"
                 : "⏱ " + clock + " (time box " + kata.timebox() + ")";
     }
-
-    /**
-     * Does nothing: {@link Progress} now gives its notices itself, once each, through the workspace's
-     * {@link Notices}, when they happen (a corrupt file kept aside, progress that cannot be saved).
-     * Kept only for callers not yet updated; new code should not call it.
-     */
-    static void warn(Terminal t, Progress progress) {
-        // Progress reports through Workspace.notices(); printing progress.warning() here would say it twice.
-    }
 }

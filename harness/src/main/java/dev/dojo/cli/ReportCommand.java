@@ -37,13 +37,13 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         Kata kata = dojo.kata(slug);
         slug = kata.slug();
-        boolean coached = coach || Mode.current() == Mode.COACH
-                || dojo.workspace.progress().entry(slug).hints >= Math.max(1, Briefing.read(kata).hints().size());
+        Mode mode = RunOptions.coached(coach, dojo.workspace.progress().entry(slug).hints,
+                Briefing.read(kata).hints().size()) ? Mode.COACH : Mode.EVIDENCE;
         Path file = (output != null ? output : dojo.workspace.dojo().resolve("reports").resolve(slug + ".html"))
                 .toAbsolutePath();
         // the golden case runs the learner's code: in a worker, which also reads the seed the kata's tests would
         Workers.Answer answer = Workers.shared().report(new Request.Report(kata.kataDir().toString(), kata.golden(),
-                slug + " · " + kata.title(), seed, coached, file.toString(), System.getProperty(Mode.PROPERTY),
+                slug + " · " + kata.title(), seed, mode == Mode.COACH, file.toString(), mode.property(),
                 System.getProperty(Seeded.SEED_PROPERTY), Pairing.timeline(dojo.workspace, slug)),
                 dojo.terminal.err()::println);
         if (answer.compileErrors() != null) {

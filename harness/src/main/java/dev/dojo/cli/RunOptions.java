@@ -28,10 +28,15 @@ final class RunOptions {
 
     /** The timeout, once checked: a whole number of seconds from 1 to a day. */
     Duration timeout() {
-        if (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
-            throw new UserError("--timeout must be from 1 to " + MAX_TIMEOUT_SECONDS + " seconds, not " + timeoutSeconds);
+        return timeout(timeoutSeconds);
+    }
+
+    /** A --timeout of {@code seconds}, once checked: a whole number of seconds from 1 to a day. */
+    static Duration timeout(long seconds) {
+        if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+            throw new UserError("--timeout must be from 1 to " + MAX_TIMEOUT_SECONDS + " seconds, not " + seconds);
         }
-        return Duration.ofSeconds(timeoutSeconds);
+        return Duration.ofSeconds(seconds);
     }
 
     /** Coach mode: asked for, or earned by reading every hint; never in an interview. */
@@ -42,7 +47,12 @@ final class RunOptions {
             }
             return Mode.EVIDENCE;
         }
-        return coach || (hintCount > 0 && hintsShown >= hintCount) ? Mode.COACH : Mode.EVIDENCE;
+        return coached(coach, hintsShown, hintCount) ? Mode.COACH : Mode.EVIDENCE;
+    }
+
+    /** The one rule of coach mode, for every kata command: asked for, or earned by reading every hint. */
+    static boolean coached(boolean asked, int hintsShown, int hintCount) {
+        return asked || (hintCount > 0 && hintsShown >= hintCount);
     }
 
     /**
@@ -52,6 +62,6 @@ final class RunOptions {
      */
     Request.Test request(Kata kata, Mode mode) {
         return new Request.Test(kata.kataDir().toString(), kata.golden(), timeout().toMillis(),
-                mode == Mode.COACH ? "coach" : "evidence", seed);
+                mode.property(), seed);
     }
 }

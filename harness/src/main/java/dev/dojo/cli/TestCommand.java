@@ -30,7 +30,6 @@ final class TestCommand implements Callable<Integer> {
         Terminal t = dojo.terminal;
         Duration timeout = options.timeout();
         Progress progress = dojo.workspace.progress();
-        ListCommand.warn(t, progress);
         Mode mode = options.mode(progress.entry(kata.slug()).hints, Briefing.read(kata).hints().size());
         t.out().println(t.bold(kata.slug()) + (options.interview ? "" : ": " + kata.title()));
         if (options.interview) {

@@ -38,7 +38,6 @@ final class WatchCommand implements Callable<Integer> {
         Duration timeout = options.timeout();
         int hintCount = Briefing.read(kata).hints().size();
         Progress progress = dojo.workspace.progress();
-        ListCommand.warn(t, progress);
         progress.started(kata.slug(), Instant.now());
         AtomicReference<Mode> mode = new AtomicReference<>(options.mode(progress.entry(kata.slug()).hints, hintCount));
         OutcomePrinter printer = new OutcomePrinter(t, timeout);

@@ -13,6 +13,11 @@ public enum Mode {
     /** The system property that picks the mode of kata test failures: {@code coach}, or evidence only. */
     public static final String PROPERTY = "dojo.mode";
 
+    /** The value of {@value #PROPERTY} that picks this mode, as {@link #current()} reads it. */
+    public String property() {
+        return this == COACH ? "coach" : "evidence";
+    }
+
     /** The mode {@value #PROPERTY} names: coach only when it says so. */
     public static Mode current() {
         return "coach".equalsIgnoreCase(System.getProperty(PROPERTY, "")) ? COACH : EVIDENCE;

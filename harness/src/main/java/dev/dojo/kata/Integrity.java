@@ -240,7 +240,7 @@ public final class Integrity {
             for (ProbeResult r : ProbeGate.failing(ProbeGate.check(kit, 1, SEEDS))) {
                 problems.add("the solution breaks probe " + r.probe() + " (seed " + r.seed() + "): " + r.property());
             }
-            for (ProbeResult r : ProbeGate.failing(ProbeGate.check(Kit.reference(kit.config()), 1, SEEDS))) {
+            for (ProbeResult r : ProbeGate.failing(ProbeGate.check(golden.referenceKit(), 1, SEEDS))) {
                 problems.add("the reference parts in the kata's model break probe " + r.probe() + " (seed " + r.seed()
                         + "): the probe or the model is wrong");
             }

@@ -92,7 +92,8 @@ public final class ProbeGate {
         return String.join("  ", names);
     }
 
-    static GoldenCase load(ClassLoader loader, String goldenCase) {
+    /** The golden case {@code goldenCase}, made from {@code loader}; an IllegalStateException saying why it cannot be. */
+    public static GoldenCase load(ClassLoader loader, String goldenCase) {
         try {
             return (GoldenCase) Class.forName(goldenCase, true, loader).getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
@@ -100,7 +101,8 @@ public final class ProbeGate {
         }
     }
 
-    static URL[] urls(List<Path> classpath) {
+    /** {@code classpath} as a class loader's URLs. */
+    public static URL[] urls(List<Path> classpath) {
         return KataTests.urls(classpath);
     }
 }

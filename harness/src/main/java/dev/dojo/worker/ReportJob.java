@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.dojo.diagnosis.Localization;
 import dev.dojo.engine.Engines;
 import dev.dojo.kata.GoldenCase;
+import dev.dojo.kata.ProbeGate;
 import dev.dojo.kit.Kit;
 import dev.dojo.probes.Probe;
 import dev.dojo.probes.ProbeResult;
@@ -14,8 +15,6 @@ import dev.dojo.variants.Signatures;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.MalformedURLException;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,26 +30,26 @@ final class ReportJob {
 
     /** Writes the report {@code request} asks for, from the kata compiled in {@code module}; {@code step} hears progress. */
     static void write(Path module, Request.Report request, Consumer<String> step) {
-        URL[] classes = {url(module.resolve("target/classes")), url(module.resolve("target/test-classes"))};
-        try (URLClassLoader loader = new URLClassLoader(classes, ReportJob.class.getClassLoader());
+        List<Path> classpath = List.of(module.resolve("target/classes"), module.resolve("target/test-classes"));
+        try (URLClassLoader loader = new URLClassLoader(ProbeGate.urls(classpath), ReportJob.class.getClassLoader());
              NDManager manager = Engines.newManager()) {
-            GoldenCase golden = (GoldenCase) Class.forName(request.golden(), true, loader).getDeclaredConstructor()
-                    .newInstance();
+            GoldenCase golden = ProbeGate.load(loader, request.golden());
             long at = request.seed() != null ? request.seed() : golden.seed();
             HtmlReport report = HtmlReport.of(request.title(), golden.run(manager, at), golden.tolerance()).withSeed(at);
             step.accept("golden case");
             Kit kit = golden.kit();
             if (kit != null) {
+                Kit reference = golden.referenceKit();
                 List<ProbeResult> results = new ArrayList<>();
                 for (Probe probe : Probes.all()) {
                     results.add(probe.run(kit, manager, at));
                     step.accept("probe");
                 }
                 report = report.withProbes(results)
-                        .withLocalization(Localization.run(kit, Kit.reference(kit.config()), manager, at,
+                        .withLocalization(Localization.run(kit, reference, manager, at,
                                 golden.tolerance()));
                 step.accept("layer trace");
-                report = report.withAttention(AttentionMaps.view(kit, Kit.reference(kit.config()), manager, at));
+                report = report.withAttention(AttentionMaps.view(kit, reference, manager, at));
                 step.accept("attention maps");
                 if (request.coached()) {
                     report = report.withSuggestions(Signatures.table(kit));
@@ -62,16 +61,6 @@ final class ReportJob {
             report.write(Path.of(request.output()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("golden case " + request.golden() + " cannot be made: " + e, e);
-        }
-    }
-
-    private static URL url(Path path) {
-        try {
-            return path.toUri().toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException(path + " is not a class path entry", e);
         }
     }
 }

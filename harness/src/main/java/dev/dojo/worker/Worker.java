@@ -365,7 +365,7 @@ public final class Worker {
                 return;
             }
             awaitEngine();
-            KataTests.run(List.of(classes), classes, Duration.ofSeconds(30), outcome -> {});
+            KataTests.run(List.of(classes), classes, Limits.TEST_TIMEOUT, outcome -> {});
             send(new Event.Step("warm"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -425,19 +425,28 @@ class DojoCliTest {
     }
 
     @Test
-    @DisplayName("report shows the evidence only and names no bug, unless --coach: then the bugs the probes fit")
+    @DisplayName("report shows the evidence only and names no bug, unless coached (--coach or every hint read):"
+            + " then the bugs the probes fit")
     void reportNamesNoBugUnlessCoached() throws IOException {
-        String mode = System.setProperty(Mode.PROPERTY, "evidence");
+        // the CLI process's own dojo.mode is not the report's: only --coach and the hints decide
+        String mode = System.setProperty(Mode.PROPERTY, "coach");
         try {
             Path evidence = root.resolve("evidence.html");
             Path coached = root.resolve("coached.html");
+            Path hinted = root.resolve("hinted.html");
             assertThat(kata("report", SLUG, "-o", evidence.toString())).isZero();
             assertThat(kata("report", SLUG, "--coach", "-o", coached.toString())).isZero();
+            for (int i = 0; i < Briefing.read(Kata.read(root, SLUG)).hints().size(); i++) {
+                assertThat(kata("hint", SLUG)).isZero();
+            }
+            assertThat(kata("report", SLUG, "-o", hinted.toString())).isZero();
 
             assertThat(Files.readString(evidence)).contains("residual identity")
                     .doesNotContainIgnoringCase("consistent with").doesNotContain("residual placement");
-            assertThat(Files.readString(coached)).contains("<h2>Consistent with</h2>",
-                    "<li><strong>residual placement</strong>");
+            for (Path page : List.of(coached, hinted)) {
+                assertThat(Files.readString(page)).as(page.getFileName().toString()).contains(
+                        "<h2>Consistent with</h2>", "<li><strong>residual placement</strong>");
+            }
         } finally {
             restore(Mode.PROPERTY, mode);
         }
