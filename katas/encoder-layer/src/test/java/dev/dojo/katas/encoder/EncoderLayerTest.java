@@ -25,12 +25,15 @@ import dev.dojo.reference.RmsNorm;
 import dev.dojo.reference.SwiGluFeedForward;
 import dev.dojo.reference.TransformerBlock;
 import dev.dojo.reference.TransformerBlock.Placement;
+import dev.dojo.tensor.Autograd;
 import dev.dojo.tensor.Seeded;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static dev.dojo.assertions.DojoAssertions.assertThat;
@@ -39,6 +42,7 @@ import static dev.dojo.katas.encoder.EncoderLayerGolden.MODEL;
 import static dev.dojo.katas.encoder.EncoderLayerGolden.SEED;
 import static dev.dojo.katas.encoder.EncoderLayerGolden.TOLERANCE;
 import static dev.dojo.katas.encoder.EncoderLayerGolden.WIDTH;
+import static org.assertj.core.api.Assertions.assertThatList;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 // Contract:
@@ -55,7 +59,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 // - with both sublayers' output projections zeroed, returns its input
 // - each sample of a padded batch is computed as if alone; under a causal mask no output reads a later token;
 //   real tokens ignore what right or left pads hold, also when the scores are large (q and k weights × 8)
-// - every parameter receives a gradient; returns the input's shape and dtype, and leaves the input unchanged
+// - every parameter receives a gradient, and a finite one from the real tokens of a left-padded batch under a
+//   causal mask (pads before the first token see no key); returns the input's shape and dtype, and leaves the input unchanged
 // - an in-projection that is not C → 3C, or heads that do not divide C, are rejected
 // B batch, T tokens, C model width, N real tokens, V vocabulary.
 @ExtendWith(ScopedManager.class)
@@ -280,6 +285,39 @@ class EncoderLayerTest {
     @DisplayName("gives every parameter a gradient")
     void letsEveryParameterLearn(NDManager manager) {
         assertThat(new GradientFlow().check(new EncoderLayerGolden().kit(), manager, SEED)).holds();
+    }
+
+    @Test
+    @DisplayName("gives every parameter a finite gradient from the real tokens of a left-padded batch, under a causal mask")
+    void learnsFromALeftPaddedBatch(NDManager manager) {
+        ModelConfig config = ModelConfig.tinyPreNormEncoder();
+        Seeded seeded = Seeded.of(manager, SEED);
+        Parameters p = config.layerParameters(seeded, "");
+        NDArray x = seeded.normal("x", new Shape(2, 6, WIDTH));                            // (B, T, C)
+        NDArray weights = seeded.normal("loss-weights", new Shape(2, 6, WIDTH));           // (B, T, C)
+        NDArray padding = seeded.leftPadding(6, 6, 3);                                     // (B, T)
+        List<String> names = new ArrayList<>(p.byName().keySet());
+
+        List<NDArray> gradients = Autograd.gradients(new ArrayList<>(p.byName().values()), leaves -> {
+            Map<String, NDArray> byName = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                byName.put(names.get(i), leaves.get(i));
+            }
+            NDArray out = EncoderLayerGolden.kit(config).block(new Parameters(byName), config)
+                    .forward(x, AttentionMask.causal(padding));                            // (B, T, C)
+            return out.mul(weights).mul(padding.expandDims(-1)).sum();                     // the real tokens' loss
+        });
+
+        List<String> notFinite = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            for (float g : gradients.get(i).toFloatArray()) {
+                if (!Float.isFinite(g)) {
+                    notFinite.add(names.get(i));
+                    break;
+                }
+            }
+        }
+        assertThatList(notFinite).as("parameters with a NaN or Inf gradient, causal, left padding").isEmpty();
     }
 
     // Shape, input and construction

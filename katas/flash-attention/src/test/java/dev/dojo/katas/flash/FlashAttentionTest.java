@@ -55,6 +55,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 // - a query that sees no key at all (a sample that is all padding, pads before the first token) stays finite
 // - real tokens ignore what right or left pads hold; each sample of a batch is computed as if alone; under a
 //   causal mask no output reads a later token
+// - reads the keys a tile at a time: no array as large as the (B, H, T, S) scores is ever made
 // - returns the queries' shape; a tile of fewer than one key is rejected
 // B batch, T tokens (queries), S keys, H heads, D head size, C model width.
 @ExtendWith(ScopedManager.class)
@@ -333,6 +334,25 @@ class FlashAttentionTest {
 
         org.assertj.core.api.Assertions.assertThat(out.getShape()).isEqualTo(new Shape(2, 3, 5, 4));
         org.assertj.core.api.Assertions.assertThat(out.getDataType()).isEqualTo(q.getDataType());
+    }
+
+    @Test
+    @DisplayName("never holds the scores of every key at once: no array it makes is as large as (B, H, T, S)")
+    void readsTheKeysOneTileAtATime(NDManager manager) {
+        try (NDManager scope = manager.newSubManager()) {
+            Seeded seeded = Seeded.of(scope, SEED);
+            NDArray q = seeded.normal("q", 1, 2, 3, 5, 4);                                 // (B, H, T, D)
+            NDArray k = seeded.normal("k", 1, 2, 3, 12, 4);                                // (B, H, S, D)
+            NDArray v = seeded.normal("v", 1, 2, 3, 12, 4);                                // (B, H, S, D)
+            NDArray bias = AttentionMask.none().bias(scope, 5, 12, 0);                     // (1, 1, T, S)
+
+            new FlashAttention(3).forward(q, k, v, bias);
+
+            long scores = 2 * 3 * 5 * 12;                                                   // B · H · T · S
+            org.assertj.core.api.Assertions.assertThat(scope.getManagedArrays().stream().map(NDArray::getShape).toList())
+                    .as("shapes of the arrays made, none of B · H · T · S = %d elements or more, 3 keys per tile", scores)
+                    .noneMatch(shape -> shape.size() >= scores);
+        }
     }
 
     @Test
