@@ -26,9 +26,12 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URLClassLoader;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -163,11 +166,11 @@ public final class Worker {
         try {
             Object body = message.body();
             if (body instanceof Request.Test test) {
-                test(test);
+                holding(Path.of(test.module()), () -> test(test));
             } else if (body instanceof Request.Report report) {
-                report(report);
+                holding(Path.of(report.module()), () -> report(report));
             } else if (body instanceof Request.Verify verify) {
-                verify(verify);
+                holding(Kata.read(Path.of(verify.root()), verify.slug()).kataDir(), () -> verify(verify));
             } else {
                 warm();
             }
@@ -307,6 +310,20 @@ public final class Worker {
         }
         awaitEngine();
         send(new Event.Verified(Event.IntegrityRow.of(Integrity.check(kata))));
+    }
+
+    /**
+     * Runs {@code job} on the kata in {@code module} holding the kata's lock, a file lock on
+     * {@code target/dojo.lock}: two runs of one kata at once, from two shells or through the
+     * daemon, would otherwise compile into the folders the other is loading its classes from.
+     */
+    private static void holding(Path module, Runnable job) throws IOException {
+        Path lock = module.resolve("target").resolve("dojo.lock");
+        Files.createDirectories(lock.getParent());
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = channel.lock()) {
+            job.run();
+        }
     }
 
     /** Compiles the kata's current sources; false, with the errors sent, when they do not compile. */

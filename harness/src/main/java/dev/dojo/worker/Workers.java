@@ -14,8 +14,9 @@ import java.util.function.Consumer;
  * The CLI's workers: each request runs in a worker JVM under a watchdog, and ends in its answer
  * or in a {@link Stop} that says what happened instead. A worker whose request ended cleanly
  * serves the next one (in a fresh class loader, from freshly compiled classes); one that timed
- * out, exited, ran out of memory or crashed is killed, never reused. With spares (watch), one
- * more worker is started and warmed ahead of time, to take over when the current one must go.
+ * out, exited, ran out of memory or crashed is killed, never reused. With spares (watch, and the
+ * daemon that serves {@code ./kata} between calls), one more worker is started and warmed ahead of
+ * time, to take over when the current one must go.
  */
 public final class Workers implements AutoCloseable {
     private static final AtomicLong IDS = new AtomicLong();
@@ -42,6 +43,15 @@ public final class Workers implements AutoCloseable {
     /** Workers for a long session (watch): tuned for many runs, with a spare kept warm by {@link #keepSpare()}. */
     public static Workers warm() {
         return new Workers(true, true);
+    }
+
+    /**
+     * Workers for the daemon, which serves one-shot commands for a long time: quick to start like
+     * {@link #shared()}'s (the full JIT measured no faster over a pair's runs, and slower to start),
+     * with a spare kept warm by {@link #keepSpare()}.
+     */
+    public static Workers forDaemon() {
+        return new Workers(false, true);
     }
 
     /** The answer to a report or verify request: compile errors, or what the learner's code printed, how it ended, and the integrity row. */

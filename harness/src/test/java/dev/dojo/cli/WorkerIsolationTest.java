@@ -271,9 +271,14 @@ class WorkerIsolationTest {
 
     /** Inserts {@code statement} as the first line of the component's forward. */
     private void atStartOfForward(String statement) throws IOException {
-        String source = Files.readString(component());
+        atStartOfForward(component(), statement);
+    }
+
+    /** Inserts {@code statement} as the first line of the forward of prenorm-block's {@code component}. */
+    static void atStartOfForward(Path component, String statement) throws IOException {
+        String source = Files.readString(component);
         int at = source.indexOf('\n', source.indexOf("public NDArray forward(")) + 1;
-        Files.writeString(component(), source.substring(0, at) + "        " + statement + "\n" + source.substring(at));
+        Files.writeString(component, source.substring(0, at) + "        " + statement + "\n" + source.substring(at));
     }
 
     /**

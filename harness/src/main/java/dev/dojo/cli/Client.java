@@ -1,0 +1,50 @@
+package dev.dojo.cli;
+
+import dev.dojo.daemon.Remote;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What {@code ./kata} starts: a small client that hands the commands that run often to the
+ * checkout's daemon, which keeps a worker warm between calls, and runs the rest itself, as
+ * {@link Main}. {@code --no-daemon} (or DOJO_NO_DAEMON in the environment) runs everything here;
+ * so does Windows, and so does a daemon that cannot be started, with one line that says so.
+ */
+public final class Client {
+    /**
+     * The commands the daemon runs: the quick ones a pair runs again and again. Watch is a
+     * long-lived process of its own; the others read the keyboard, run git, or start the engine in
+     * the CLI's own process.
+     */
+    static final Set<String> IN_THE_DAEMON = Set.of("test", "report", "verify", "list", "hint", "progress", "start");
+    static final String NO_DAEMON = "--no-daemon";
+
+    private Client() {}
+
+    public static void main(String[] args) {
+        List<String> line = new ArrayList<>(List.of(args));
+        boolean asked = line.removeIf(NO_DAEMON::equals);
+        String noDaemon = System.getenv("DOJO_NO_DAEMON");
+        boolean windows = System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("win");
+        if (!asked && (noDaemon == null || noDaemon.isEmpty()) && !windows
+                && !line.isEmpty() && IN_THE_DAEMON.contains(line.get(0))) {
+            try {
+                int code = new Remote(Workspace.fromSystem().root(), DaemonMain.class.getName()).run(line, colour());
+                System.exit(code);
+            } catch (Remote.Unreachable e) {
+                System.err.println("dojo: " + Terminal.printable(e.getMessage()) + "; running without it");
+            }
+        }
+        Main.main(line.toArray(String[]::new));
+    }
+
+    /** Colour as {@link Terminal#system()} decides it, for the daemon to use on this client's output. */
+    private static boolean colour() {
+        String noColor = System.getenv("NO_COLOR");
+        String term = System.getenv("TERM");
+        return System.console() != null && (noColor == null || noColor.isEmpty()) && term != null && !term.equals("dumb");
+    }
+}
