@@ -7,6 +7,7 @@ import dev.dojo.drills.Drills;
 import dev.dojo.session.Session;
 import dev.dojo.variants.Variant;
 import dev.dojo.worker.Limits;
+import dev.dojo.worker.Workers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -89,7 +90,7 @@ final class BlindCommand implements Callable<Integer> {
         t.out().println(DrillBrief.model(drill));
         Pairing.roles(session).ifPresent(line -> t.out().println(t.cyan(line)));
         t.out().println();
-        Drilling.run(drawn, session, t, RunOptions.timeout(timeoutSeconds), null);
+        Drilling.run(Workers.shared(), drawn, session, t, RunOptions.timeout(timeoutSeconds), null);
         t.out().println();
         t.out().println(t.bold("Open:"));
         t.out().println("  " + workspace.root().relativize(drawn.source()) + "     the part, the file to fix");
