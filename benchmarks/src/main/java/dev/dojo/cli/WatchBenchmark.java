@@ -56,8 +56,8 @@ public final class WatchBenchmark {
                 "evidence", null);
         Thread watcher = new Thread(() -> {
             try {
-                new Watcher(kata, workers, () -> request, notice -> { })
-                        .watch(() -> Thread.currentThread().isInterrupted(), outcome -> { }, runs::add);
+                Watcher.of(kata, workers, () -> request, outcome -> { }, notice -> { })
+                        .watch(() -> Thread.currentThread().isInterrupted(), runs::add);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

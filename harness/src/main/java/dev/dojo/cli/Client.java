@@ -15,11 +15,12 @@ import java.util.Set;
  */
 public final class Client {
     /**
-     * The commands the daemon runs: the quick ones a pair runs again and again. Watch is a
-     * long-lived process of its own; the others read the keyboard, run git, or start the engine in
-     * the CLI's own process.
+     * The commands the daemon runs: the quick ones a pair runs again and again, and the drills'
+     * but {@code drill watch}. Watch is a long-lived process of its own; the others read the
+     * keyboard, run git, or start the engine in the CLI's own process.
      */
-    static final Set<String> IN_THE_DAEMON = Set.of("test", "report", "verify", "list", "hint", "progress", "start");
+    static final Set<String> IN_THE_DAEMON = Set.of("test", "report", "verify", "list", "hint", "progress", "start",
+            "blind", "drill");
     static final String NO_DAEMON = "--no-daemon";
 
     private Client() {}
@@ -30,7 +31,7 @@ public final class Client {
         String noDaemon = System.getenv("DOJO_NO_DAEMON");
         boolean windows = System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("win");
         if (!asked && (noDaemon == null || noDaemon.isEmpty()) && !windows
-                && !line.isEmpty() && IN_THE_DAEMON.contains(line.get(0))) {
+                && !line.isEmpty() && IN_THE_DAEMON.contains(line.get(0)) && !line.contains("watch")) {
             try {
                 int code = new Remote(Workspace.fromSystem().root(), DaemonMain.class.getName()).run(line, colour());
                 System.exit(code);

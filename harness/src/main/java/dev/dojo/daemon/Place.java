@@ -56,8 +56,14 @@ public record Place(Path folder, Path socket, Path lock, Path log) {
         if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(folder + " is not a folder");
         }
-        UserPrincipal me = folder.getFileSystem().getUserPrincipalLookupService()
-                .lookupPrincipalByName(System.getProperty("user.name"));
+        // who "I" am, without a user database to look the name up in: the owner of a file made now
+        Path probe = Files.createTempFile(folder, "owner", "");
+        UserPrincipal me;
+        try {
+            me = Files.getOwner(probe);
+        } finally {
+            Files.delete(probe);
+        }
         if (!Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS).equals(me)) {
             throw new IOException(folder + " belongs to another user");
         }

@@ -21,6 +21,13 @@ public sealed interface Request {
     record Test(String module, String golden, long timeoutMillis, String mode, Long seed) implements Request {}
 
     /**
+     * Compile the blind drill in {@code folder} from its current sources into a fresh output
+     * folder, run its tests with {@code timeoutMillis} each, then every probe that applies to its
+     * case, whether the tests pass or fail. {@code mode} and {@code seed} as for {@link Test}.
+     */
+    record Drill(String folder, long timeoutMillis, String mode, Long seed) implements Request {}
+
+    /**
      * Compile the kata in {@code module} and write the HTML report of its golden case to
      * {@code output}: at {@code seed}, or the seed its tests run at when null; {@code coached} adds
      * the bug classes the evidence fits. {@code mode} and {@code seedProperty} are the system

@@ -3,6 +3,7 @@ package dev.dojo.worker;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.dojo.diagnosis.Mode;
+import dev.dojo.drills.DrillWorkspace;
 import dev.dojo.engine.Engines;
 import dev.dojo.kata.Integrity;
 import dev.dojo.kata.Javac;
@@ -167,6 +168,8 @@ public final class Worker {
             Object body = message.body();
             if (body instanceof Request.Test test) {
                 holding(Path.of(test.module()), () -> test(test));
+            } else if (body instanceof Request.Drill drill) {
+                holding(Path.of(drill.folder()), () -> drill(drill));
             } else if (body instanceof Request.Report report) {
                 holding(Path.of(report.module()), () -> report(report));
             } else if (body instanceof Request.Verify verify) {
@@ -213,16 +216,16 @@ public final class Worker {
     }
 
     /**
-     * A thread of the learner's: it runs kata code, or it was started under a kata's class loader
-     * (kata code and the tests run with their own URLClassLoader as the thread's context loader,
-     * which every thread they start inherits, JUnit's timeout threads included).
+     * A thread of the learner's: it runs kata or drill code, or it was started under a kata's class
+     * loader (kata code and the tests run with their own URLClassLoader as the thread's context
+     * loader, which every thread they start inherits, JUnit's timeout threads included).
      */
     private static boolean learners(Thread thread) {
         if (thread.getContextClassLoader() instanceof URLClassLoader) {
             return true;
         }
         for (StackTraceElement frame : thread.getStackTrace()) {
-            if (frame.getClassName().startsWith(TestOutcome.KATA_PACKAGES)) {
+            if (TestOutcome.learners(frame)) {
                 return true;
             }
         }
@@ -259,38 +262,64 @@ public final class Worker {
         awaitEngine();
         Path tests = module.resolve("target/test-classes");
         List<Path> classpath = List.of(module.resolve("target/classes"), tests);
-        List<KataTests.Outcome> outcomes = KataTests.run(classpath, tests, Duration.ofMillis(test.timeoutMillis()),
-                new KataTests.Listener() {
-                    @Override
-                    public void planned(long count) {
-                        send(new Event.Planned(count));
-                    }
-
-                    @Override
-                    public void started(String id, String displayName) {
-                        send(new Event.Started(id, displayName));
-                    }
-
-                    @Override
-                    public void finished(KataTests.Outcome outcome) {
-                        TestOutcome sent = TestOutcome.of(outcome);
-                        if (String.valueOf(outcome.message()).contains(REFUSED_ALLOCATION)) {
-                            refused.set(true);
-                            sent = new TestOutcome(sent.id(), sent.displayName(), sent.status(), sent.message()
-                                    + "\n(refused at the run's memory ceiling, " + System.getProperty(CEILING_PROPERTY,
-                                    "its limit") + ": is a tensor far larger than the kata's?)", sent.frames());
-                        }
-                        send(new Event.Finished(sent));
-                    }
-                });
+        List<KataTests.Outcome> outcomes = runTests(classpath, tests, test.timeoutMillis());
         if (!outcomes.isEmpty() && outcomes.stream().allMatch(KataTests.Outcome::passed)) {
-            ProbeGate.check(classpath, test.golden(), ProbeGate.SEEDS, result -> {
-                if (String.valueOf(result.note()).contains(REFUSED_ALLOCATION)) {
-                    refused.set(true);
-                }
-                send(new Event.Probed(ProbeVerdict.of(result)));
-            });
+            probe(classpath, test.golden());
         }
+    }
+
+    /** As a test run, on a drill's sources; its probes run whenever a test ran, pass or fail. */
+    private void drill(Request.Drill drill) {
+        properties(drill.mode(), drill.seed() == null ? null : Long.toString(drill.seed()));
+        Path classes;
+        try {
+            classes = DrillWorkspace.compile(Path.of(drill.folder()));
+        } catch (Javac.CompileError e) {
+            send(new Event.Compiled(e.getMessage()));
+            return;
+        }
+        send(new Event.Compiled(null));
+        awaitEngine();
+        if (!runTests(List.of(classes), classes, drill.timeoutMillis()).isEmpty()) {
+            probe(List.of(classes), DrillWorkspace.CASE);
+        }
+    }
+
+    /** Runs the tests under {@code tests}, each with {@code timeoutMillis}, and sends the plan and each test as it starts and ends. */
+    private List<KataTests.Outcome> runTests(List<Path> classpath, Path tests, long timeoutMillis) {
+        return KataTests.run(classpath, tests, Duration.ofMillis(timeoutMillis), new KataTests.Listener() {
+            @Override
+            public void planned(long count) {
+                send(new Event.Planned(count));
+            }
+
+            @Override
+            public void started(String id, String displayName) {
+                send(new Event.Started(id, displayName));
+            }
+
+            @Override
+            public void finished(KataTests.Outcome outcome) {
+                TestOutcome sent = TestOutcome.of(outcome);
+                if (String.valueOf(outcome.message()).contains(REFUSED_ALLOCATION)) {
+                    refused.set(true);
+                    sent = new TestOutcome(sent.id(), sent.displayName(), sent.status(), sent.message()
+                            + "\n(refused at the run's memory ceiling, " + System.getProperty(CEILING_PROPERTY,
+                            "its limit") + ": is a tensor far larger than the kata's?)", sent.frames());
+                }
+                send(new Event.Finished(sent));
+            }
+        });
+    }
+
+    /** Runs the probe gate on the kit of the golden case {@code golden}, and sends each verdict. */
+    private void probe(List<Path> classpath, String golden) {
+        ProbeGate.check(classpath, golden, ProbeGate.SEEDS, result -> {
+            if (String.valueOf(result.note()).contains(REFUSED_ALLOCATION)) {
+                refused.set(true);
+            }
+            send(new Event.Probed(ProbeVerdict.of(result)));
+        });
     }
 
     private void report(Request.Report report) {

@@ -48,6 +48,7 @@ public final class WorkerProcess {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final Deque<String> stray = new ArrayDeque<>();
     private final Thread errors;
+    private int served;
 
     private WorkerProcess(Process process) {
         this.process = process;
@@ -107,6 +108,11 @@ public final class WorkerProcess {
         return command;
     }
 
+    /** The requests sent to this worker so far, a warm-up included. */
+    int served() {
+        return served;
+    }
+
     long pid() {
         return process.pid();
     }
@@ -121,6 +127,7 @@ public final class WorkerProcess {
 
     /** Sends request {@code id}; false if the worker is gone (its exit is then among what it sent). */
     boolean send(long id, Request request) {
+        served++;
         try {
             requests.write((Protocol.encode(id, request) + "\n").getBytes(StandardCharsets.UTF_8));
             requests.flush();
