@@ -9,6 +9,7 @@
 #     warm       ./kata test, the daemon running and its worker warm (every call after the first)
 #     first      ./kata test right after ./kata stop: the daemon and its worker start for this call
 #     no-daemon  ./kata --no-daemon test: a one-shot CLI and worker, as before the daemon
+#     no-sharing the same without the class-data archives (DOJO_SHARING=off), as before them
 #     pytest     the peer
 # Needs python3-pytest and python3-torch (Debian packages).
 set -euo pipefail
@@ -31,6 +32,7 @@ commands = {
     "first": (["./kata", "stop"], ["./kata", "test", slug]),
     "warm": (None, ["./kata", "test", slug]),
     "no-daemon": (None, ["./kata", "--no-daemon", "test", slug]),
+    "no-sharing": (None, ["env", "DOJO_SHARING=off", "./kata", "--no-daemon", "test", slug]),
     "pytest": (None, ["/usr/bin/python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", "benchmarks/python-peer/" + peer]),
 }
 times = {name: [] for name in commands}

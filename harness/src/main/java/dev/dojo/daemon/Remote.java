@@ -30,6 +30,9 @@ public final class Remote {
     /** A daemon's log is started afresh once it is this long. */
     private static final long LONGEST_LOG = 1 << 20;
 
+    /** Where ./kata's class-data archive of the CLI is, if it made one. */
+    public static final String CLI_ARCHIVE_PROPERTY = "dojo.cli.archive";
+
     private final Place place;
     private final String mainClass;
     private final String fingerprint;
@@ -209,6 +212,11 @@ public final class Remote {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss4m", "-Xms16m", "-Xmx192m",
                 "-Djava.awt.headless=true"));
+        String archive = System.getProperty(CLI_ARCHIVE_PROPERTY, "");
+        if (!archive.isEmpty() && Files.isRegularFile(Path.of(archive))) {
+            // the class-data archive ./kata made of the CLI's classes: the daemon runs the same commands
+            command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off"));
+        }
         Fingerprint.forwarded().forEach((name, value) -> command.add("-D" + name + "=" + value));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         return command;

@@ -94,7 +94,10 @@ public final class Worker {
         }
     }
 
-    /** Reads requests until standard input ends, then halts: the CLI is gone, or done with this worker. */
+    /**
+     * Reads requests until standard input ends, then halts: the CLI is gone, or done with this worker.
+     * A worker that makes the worker archive exits instead, normally.
+     */
     private static void readRequests(InputStream stream, BlockingQueue<Protocol.Message> requests) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
@@ -106,6 +109,9 @@ public final class Worker {
             }
         } catch (IOException e) {
             // the pipe broke: the CLI is gone
+        }
+        if (Boolean.getBoolean(WorkerArchive.TRAINING_PROPERTY)) {
+            System.exit(0);                          // a normal exit, at which the JVM writes the worker archive
         }
         Runtime.getRuntime().halt(0);
     }
