@@ -29,7 +29,6 @@ public final class DaemonMain {
     public static void main(String[] args) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Workers workers = Workers.forDaemon();
-        workers.prestart();             // for the command that started the daemon: it comes at once, so no warm-up first
         Path root = Workspace.fromSystem().root();
         Duration idle = Duration.ofSeconds(Long.getLong(IDLE_PROPERTY, IDLE.toSeconds()));
         Server.serve(Place.of(root), Fingerprint.current(), idle, new Server.Commands() {
@@ -38,6 +37,11 @@ public final class DaemonMain {
                 Terminal terminal = new Terminal(out, err, colour);
                 return Dojo.commandLine(new Workspace(root), terminal, InputStream.nullInputStream(), workers)
                         .execute(line.toArray(String[]::new));
+            }
+
+            @Override
+            public void started() {
+                workers.keepSpare();    // warm for the next call, while the pair reads the result of the one before
             }
 
             @Override

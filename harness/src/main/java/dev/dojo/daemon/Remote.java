@@ -20,13 +20,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The client's side: runs a command in the checkout's daemon, starting one first when none
- * answers (none ever started, it stopped when idle, it died, or it was built differently), and
- * writes what the command writes as it comes.
+ * The client's side: runs a command in the checkout's daemon when one of this build answers,
+ * writing what the command writes as it comes; and starts a daemon, for the calls to come, when
+ * none did.
  */
 public final class Remote {
-    /** The longest a new daemon may take to answer before the command runs without it. */
-    private static final long START_MILLIS = 30_000;
     /** A daemon's log is started afresh once it is this long. */
     private static final long LONGEST_LOG = 1 << 20;
 
@@ -55,23 +53,16 @@ public final class Remote {
     }
 
     /**
-     * Runs {@code args} in the daemon, writing its output to this process's standard output and
-     * error; the exit code. An exception if no daemon could be reached or started, before any
-     * of the command ran.
+     * Runs {@code args} in the daemon if one of this build is listening, writing its output to
+     * this process's standard output and error; the exit code, or empty if none answers (none was
+     * started, it stopped when idle, it died, or it was built differently and is retiring).
      */
-    public int run(List<String> args, boolean colour) throws Unreachable {
-        for (int attempt = 0; attempt < 2; attempt++) {
-            SocketChannel channel = connect().orElse(null);
-            if (channel == null) {
-                channel = start();
-            }
-            OptionalInt code = converse(channel, new Wire.Hello(Wire.Ask.RUN, fingerprint, colour, args));
-            if (code.isPresent()) {
-                return code.getAsInt();
-            }
-            // the daemon was built differently and is retiring: start ours
+    public OptionalInt tryRun(List<String> args, boolean colour) {
+        Optional<SocketChannel> channel = connect();
+        if (channel.isEmpty()) {
+            return OptionalInt.empty();
         }
-        throw new Unreachable("the daemon kept retiring");
+        return converse(channel.get(), new Wire.Hello(Wire.Ask.RUN, fingerprint, colour, args));
     }
 
     /** Asks the daemon to stop; false if none was running. */
@@ -91,24 +82,22 @@ public final class Remote {
         return true;
     }
 
-    /** The exit code; empty if the daemon is retiring; an exception if it went away mid-command. */
-    private OptionalInt converse(SocketChannel channel, Wire.Hello hello) throws Unreachable {
+    /**
+     * The exit code; empty if the daemon is retiring, or went away before the command began (the
+     * command then runs here). One that goes away during the command is said, and the command is
+     * not run again: it may have done part of its work.
+     */
+    private OptionalInt converse(SocketChannel channel, Wire.Hello hello) {
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         OutputStream stderr = new FileOutputStream(FileDescriptor.err);
+        boolean said = false;
         try (channel) {
             hello.write(new DataOutputStream(Sockets.out(channel)));
             DataInputStream in = new DataInputStream(new BufferedInputStream(Sockets.in(channel), 1 << 16));
-            boolean said = false;
             for (Wire.Frame frame = Wire.next(in); frame != null; frame = Wire.next(in)) {
                 switch (frame.type()) {
-                    case Wire.OUT -> {
-                        write(stdout, frame.body());
-                        said = true;
-                    }
-                    case Wire.ERR -> {
-                        write(stderr, frame.body());
-                        said = true;
-                    }
+                    case Wire.OUT -> write(stdout, frame.body());
+                    case Wire.ERR -> write(stderr, frame.body());
                     case Wire.EXIT -> {
                         return OptionalInt.of(frame.code());
                     }
@@ -117,16 +106,17 @@ public final class Remote {
                     }
                     default -> throw new IOException("an unknown frame " + frame.type());
                 }
+                said = true;
             }
-            if (!said) {
-                throw new Unreachable("the daemon hung up before the command began");
-            }
-            write(stderr, ("dojo: the background process stopped before the command finished (./kata stop, or it"
-                    + " was killed); run the command again\n").getBytes(StandardCharsets.UTF_8));
-            return OptionalInt.of(1);
         } catch (IOException e) {
-            throw new Unreachable("the daemon could not be talked to: " + e.getMessage());
+            // the daemon went away: below
         }
+        if (!said) {
+            return OptionalInt.empty();
+        }
+        write(stderr, ("dojo: the background process stopped before the command finished (./kata stop, or it was"
+                + " killed); run the command again\n").getBytes(StandardCharsets.UTF_8));
+        return OptionalInt.of(1);
     }
 
     /**
@@ -160,45 +150,25 @@ public final class Remote {
         }
     }
 
-    /** Starts a daemon and waits until it answers (or another client's does). */
-    private SocketChannel start() throws Unreachable {
-        Process daemon;
+    /**
+     * Starts a daemon for the calls to come and returns at once: called after a command ran here,
+     * so that the daemon and its warm worker start while the pair reads the result, not while
+     * the command runs. A daemon that loses the race to another client's goes away by itself.
+     */
+    public void startInBackground() throws Unreachable {
         try {
             place.prepare();
             if (Files.exists(place.log()) && Files.size(place.log()) > LONGEST_LOG) {
                 Files.delete(place.log());
             }
-            ProcessBuilder builder = new ProcessBuilder(command())
+            new ProcessBuilder(command())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(place.log().toFile()))
-                    .redirectErrorStream(true);
-            daemon = builder.start();
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
-            throw new Unreachable("cannot start the daemon: " + e.getMessage());
+            throw new Unreachable("cannot start the background process: " + e.getMessage());
         }
-        long deadline = System.currentTimeMillis() + START_MILLIS;
-        long gone = -1;
-        while (System.currentTimeMillis() < deadline) {
-            Optional<SocketChannel> channel = connect();
-            if (channel.isPresent()) {
-                return channel.get();
-            }
-            if (!daemon.isAlive()) {
-                // it lost the race to another client's daemon, which may still be starting, or it failed
-                gone = gone < 0 ? System.currentTimeMillis() : gone;
-                if (System.currentTimeMillis() - gone > 5_000) {
-                    break;
-                }
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        daemon.destroyForcibly();
-        throw new Unreachable("the daemon did not start (its log: " + place.log() + ")");
     }
 
     /**

@@ -36,6 +36,9 @@ public final class Server {
         /** Runs the command line {@code args} writing to {@code out} and {@code err}; its exit code. */
         int run(List<String> args, boolean colour, PrintStream out, PrintStream err);
 
+        /** Called once the daemon listens (it holds the lock: no other daemon of the checkout will). */
+        void started();
+
         /** Called after each command, on its thread: time to warm a spare for the next one. */
         void after();
 
@@ -84,6 +87,7 @@ public final class Server {
         listener.bind(UnixDomainSocketAddress.of(place.socket()));
         Files.setPosixFilePermissions(place.socket(), PosixFilePermissions.fromString("rw-------"));
         log("listening on " + place.socket() + " (pid " + ProcessHandle.current().pid() + ")");
+        commands.started();
         Thread watchman = new Thread(this::stopWhenIdle, "dojo-daemon-idle");
         watchman.setDaemon(true);
         watchman.start();
