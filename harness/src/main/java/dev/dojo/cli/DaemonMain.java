@@ -3,14 +3,18 @@ package dev.dojo.cli;
 import dev.dojo.daemon.Fingerprint;
 import dev.dojo.daemon.Place;
 import dev.dojo.daemon.Server;
+import dev.dojo.kata.Kata;
+import dev.dojo.worker.Request;
 import dev.dojo.worker.Workers;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The daemon a {@link Client} starts: one per checkout, it keeps a worker warm (and one spare)
@@ -24,6 +28,9 @@ public final class DaemonMain {
     /** A hidden knob for tests: the idle time in seconds. */
     static final String IDLE_PROPERTY = "dojo.daemon.idle";
 
+    /** The commands whose kata the next run is likely to be of. */
+    private static final Set<String> REHEARSED = Set.of("test", "report", "start", "hint");
+
     private DaemonMain() {}
 
     public static void main(String[] args) throws IOException {
@@ -32,8 +39,15 @@ public final class DaemonMain {
         Path root = Workspace.fromSystem().root();
         Duration idle = Duration.ofSeconds(Long.getLong(IDLE_PROPERTY, IDLE.toSeconds()));
         Server.serve(Place.of(root), Fingerprint.current(), idle, new Server.Commands() {
+            /** What the next spare rehearses: the kata of the last command that named one. */
+            private volatile Request.Rehearsal rehearsal = rehearsal(root, List.of(args));
+
             @Override
             public int run(List<String> line, boolean colour, PrintStream out, PrintStream err) {
+                Request.Rehearsal named = rehearsal(root, line);
+                if (named != null) {
+                    rehearsal = named;
+                }
                 Terminal terminal = new Terminal(out, err, colour);
                 return Dojo.commandLine(new Workspace(root), terminal, InputStream.nullInputStream(), workers)
                         .execute(line.toArray(String[]::new));
@@ -41,12 +55,12 @@ public final class DaemonMain {
 
             @Override
             public void started() {
-                workers.keepSpare();    // warm for the next call, while the pair reads the result of the one before
+                workers.keepSpare(rehearsal);   // warm for the next call, while the pair reads the result of the one before
             }
 
             @Override
             public void after() {
-                workers.keepSpare();
+                workers.keepSpare(rehearsal);
             }
 
             @Override
@@ -55,5 +69,18 @@ public final class DaemonMain {
             }
         });
         System.exit(0);
+    }
+
+    /**
+     * The rehearsal for the kata a command line names ({@code test SLUG}, {@code report SLUG},
+     * {@code start SLUG}, ...): its tests on its solution; null if it names none with a solution.
+     */
+    static Request.Rehearsal rehearsal(Path root, List<String> line) {
+        if (line.size() < 2 || !REHEARSED.contains(line.get(0)) || !Kata.slugs(root).contains(line.get(1))) {
+            return null;
+        }
+        Kata kata = Kata.read(root, line.get(1));
+        return Files.isDirectory(kata.solutionDir())
+                ? new Request.Rehearsal(kata.kataDir().toString(), kata.golden(), kata.solutionDir().toString()) : null;
     }
 }

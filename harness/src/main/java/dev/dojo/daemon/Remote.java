@@ -154,14 +154,17 @@ public final class Remote {
      * Starts a daemon for the calls to come and returns at once: called after a command ran here,
      * so that the daemon and its warm worker start while the pair reads the result, not while
      * the command runs. A daemon that loses the race to another client's goes away by itself.
+     * {@code line} is the command line that ran: its kata is the one the daemon warms up with.
      */
-    public void startInBackground() throws Unreachable {
+    public void startInBackground(List<String> line) throws Unreachable {
         try {
             place.prepare();
             if (Files.exists(place.log()) && Files.size(place.log()) > LONGEST_LOG) {
                 Files.delete(place.log());
             }
-            new ProcessBuilder(command())
+            List<String> command = command();
+            command.addAll(line);                      // the daemon warms its first spare for the kata it names
+            new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(place.log().toFile()))
                     .redirectErrorStream(true)

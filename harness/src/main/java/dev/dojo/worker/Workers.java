@@ -128,10 +128,15 @@ public final class Workers implements AutoCloseable {
     }
 
     /** Starts a spare worker and warms it, unless one is waiting: call it while the pair reads a result. */
-    public synchronized void keepSpare() {
+    public void keepSpare() {
+        keepSpare(null);
+    }
+
+    /** Starts a spare worker and warms it with {@code rehearsal} (if not null), unless one is waiting. */
+    public synchronized void keepSpare(Request.Rehearsal rehearsal) {
         if (spares && (spare == null || !spare.alive())) {
             spare = WorkerProcess.start(Limits.standard(), longLived);
-            spare.send(IDS.incrementAndGet(), new Request.Warm());
+            spare.send(IDS.incrementAndGet(), new Request.Warm(rehearsal));
         }
     }
 

@@ -85,4 +85,35 @@ class WorkerProcessTest {
             worker.kill();
         }
     }
+
+    @Test
+    @Timeout(180)
+    @DisplayName("a warm-up that rehearses a kata runs its tests on its solution, in a copy: all pass, the kata's folder untouched")
+    void rehearsal() throws Exception {
+        Path root = Path.of(System.getProperty("dojo.root", "..")).toAbsolutePath().normalize();
+        dev.dojo.kata.Kata kata = dev.dojo.kata.Kata.read(root, "rotary-embedding");
+        Path target = kata.kataDir().resolve("target");
+        long stamp = Files.exists(target) ? Files.getLastModifiedTime(target).toMillis() : -1;
+        WorkerProcess worker = WorkerProcess.start(Limits.standard(), false);
+        List<TestOutcome> outcomes = new java.util.ArrayList<>();
+        try {
+            worker.send(1, new Request.Warm(new Request.Rehearsal(kata.kataDir().toString(), kata.golden(),
+                    kata.solutionDir().toString())));
+            WorkerProcess.Received next;
+            do {
+                next = worker.next(120_000);
+                if (next instanceof WorkerProcess.Message message && message.event() instanceof Event.Finished finished) {
+                    outcomes.add(finished.outcome());
+                }
+            } while (next instanceof WorkerProcess.Message message && !(message.event() instanceof Event.Done));
+
+            assertThat(next).isInstanceOfSatisfying(WorkerProcess.Message.class,
+                    done -> assertThat(done.event()).isEqualTo(new Event.Done(0, true)));
+            assertThat(outcomes).hasSizeGreaterThan(5)
+                    .allSatisfy(outcome -> assertThat(outcome.status()).isEqualTo(dev.dojo.kata.KataTests.Status.PASSED));
+            assertThat(Files.exists(target) ? Files.getLastModifiedTime(target).toMillis() : -1).isEqualTo(stamp);
+        } finally {
+            worker.kill();
+        }
+    }
 }
