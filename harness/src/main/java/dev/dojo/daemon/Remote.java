@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client's side: runs a command in the checkout's daemon when one of this build answers,
@@ -168,7 +169,10 @@ public final class Remote {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(place.log().toFile()))
                     .redirectErrorStream(true)
-                    .start();
+                    .start()
+                    .waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException e) {
             throw new Unreachable("cannot start the background process: " + e.getMessage());
         }
@@ -177,11 +181,15 @@ public final class Remote {
     /**
      * The daemon's command line: this JVM's Java and class path, the forwarded settings, under a
      * shell that makes it immune to the terminal's Ctrl-C and hang-up (and, with setsid, leaves
-     * the terminal's session), so that it outlives this client.
+     * the terminal's session), so that it outlives this client, and that waits a second first:
+     * started at once, the daemon and its spare slowed this client's own exit.
      */
     private List<String> command() {
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "trap '' INT HUP QUIT TSTP;"
-                + " if command -v setsid >/dev/null 2>&1; then exec setsid \"$0\" \"$@\"; fi; exec \"$0\" \"$@\""));
+        // in a subshell left running in the background, so that the shell this JVM waits for ends at
+        // once: a JVM exits ~0.3 s late while a thread waits on a child of its; after a pause, so that
+        // this client ends first, unhurried, and the daemon and its spare then have the machine
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "trap '' INT HUP QUIT TSTP; (sleep 1;"
+                + " if command -v setsid >/dev/null 2>&1; then exec setsid \"$0\" \"$@\"; fi; exec \"$0\" \"$@\") &"));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss4m", "-Xms16m", "-Xmx192m",
                 "-Djava.awt.headless=true"));
