@@ -34,7 +34,7 @@ public final class Remote {
 
     private final Place place;
     private final String mainClass;
-    private final String fingerprint;
+    private String fingerprint;
 
     /**
      * The client of the checkout at {@code root}; a daemon it starts runs {@code mainClass} on this
@@ -43,7 +43,14 @@ public final class Remote {
     public Remote(Path root, String mainClass) {
         this.place = Place.of(root);
         this.mainClass = mainClass;
-        this.fingerprint = Fingerprint.current();
+    }
+
+    /** This client's fingerprint, worked out when a daemon answers (a first call needs none). */
+    private String fingerprint() {
+        if (fingerprint == null) {
+            fingerprint = Fingerprint.current();
+        }
+        return fingerprint;
     }
 
     /** Why the daemon could not be used; the command then runs in the client's own process. */
@@ -63,7 +70,7 @@ public final class Remote {
         if (channel.isEmpty()) {
             return OptionalInt.empty();
         }
-        return converse(channel.get(), new Wire.Hello(Wire.Ask.RUN, fingerprint, colour, args));
+        return converse(channel.get(), new Wire.Hello(Wire.Ask.RUN, fingerprint(), colour, args));
     }
 
     /** Asks the daemon to stop; false if none was running. */
@@ -74,7 +81,7 @@ public final class Remote {
         }
         try (SocketChannel open = channel.get()) {
             DataOutputStream out = new DataOutputStream(Sockets.out(open));
-            new Wire.Hello(Wire.Ask.STOP, fingerprint, false, List.of()).write(out);
+            new Wire.Hello(Wire.Ask.STOP, fingerprint(), false, List.of()).write(out);
             DataInputStream in = new DataInputStream(Sockets.in(open));
             while (Wire.next(in) != null) {
                 // the daemon answers, then closes
