@@ -45,7 +45,9 @@ public final class Client {
         // none answered: this call runs here, as fast as ever, and a daemon starts for the next ones
         int code = Main.run(line.toArray(String[]::new));
         try {
-            remote.startInBackground(line);
+            if (!remote.declined()) {
+                remote.startInBackground(line);
+            }
         } catch (Remote.Unreachable e) {
             System.err.println("dojo: " + Terminal.printable(e.getMessage()) + "; the next call runs without it too");
         }

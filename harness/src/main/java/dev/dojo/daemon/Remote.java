@@ -35,6 +35,7 @@ public final class Remote {
     private final Place place;
     private final String mainClass;
     private String fingerprint;
+    private boolean declined;
 
     /**
      * The client of the checkout at {@code root}; a daemon it starts runs {@code mainClass} on this
@@ -43,6 +44,14 @@ public final class Remote {
     public Remote(Path root, String mainClass) {
         this.place = Place.of(root);
         this.mainClass = mainClass;
+    }
+
+    /**
+     * Whether the daemon that answered declined the command, as it does for a client in another
+     * working folder than its own: the command runs here, and no other daemon is wanted.
+     */
+    public boolean declined() {
+        return declined;
     }
 
     /** This client's fingerprint, worked out when a daemon answers (a first call needs none). */
@@ -70,7 +79,7 @@ public final class Remote {
         if (channel.isEmpty()) {
             return OptionalInt.empty();
         }
-        return converse(channel.get(), new Wire.Hello(Wire.Ask.RUN, fingerprint(), colour, args));
+        return converse(channel.get(), new Wire.Hello(Wire.Ask.RUN, fingerprint(), System.getProperty("user.dir"), colour, args));
     }
 
     /** Asks the daemon to stop; false if none was running. */
@@ -81,7 +90,7 @@ public final class Remote {
         }
         try (SocketChannel open = channel.get()) {
             DataOutputStream out = new DataOutputStream(Sockets.out(open));
-            new Wire.Hello(Wire.Ask.STOP, fingerprint(), false, List.of()).write(out);
+            new Wire.Hello(Wire.Ask.STOP, fingerprint(), System.getProperty("user.dir"), false, List.of()).write(out);
             DataInputStream in = new DataInputStream(Sockets.in(open));
             while (Wire.next(in) != null) {
                 // the daemon answers, then closes
@@ -110,6 +119,10 @@ public final class Remote {
                         return OptionalInt.of(frame.code());
                     }
                     case Wire.RETIRED -> {
+                        return OptionalInt.empty();
+                    }
+                    case Wire.DECLINED -> {
+                        declined = true;
                         return OptionalInt.empty();
                     }
                     default -> throw new IOException("an unknown frame " + frame.type());

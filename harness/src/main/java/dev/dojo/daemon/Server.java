@@ -127,6 +127,10 @@ public final class Server {
                 Wire.frame(out, Wire.RETIRED, new byte[0], 0, 0);
                 return;
             }
+            if (hello.ask() == Wire.Ask.RUN && !hello.folder().equals(System.getProperty("user.dir"))) {
+                Wire.frame(out, Wire.DECLINED, new byte[0], 0, 0);
+                return;
+            }
             if (hello.ask() == Wire.Ask.STOP) {
                 retire("asked to stop");
                 Wire.exit(out, 0);

@@ -13,16 +13,18 @@ import java.util.List;
  * What the client and the daemon say over the socket. The client opens with a {@link Hello}; the
  * daemon answers with frames, a type byte and a length-prefixed body: the command's standard
  * output and error as they are written, then its exit code; or, to a client whose build the
- * daemon does not match, that it is retiring.
+ * daemon does not match, that it is retiring; or, to a client in another working folder (where
+ * the command line's relative paths mean other files), that it declines.
  */
 final class Wire {
     /** Changes whenever the wire does: a client and daemon of different versions never talk. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     static final byte OUT = 1;
     static final byte ERR = 2;
     static final byte EXIT = 3;
     static final byte RETIRED = 4;
+    static final byte DECLINED = 5;
 
     private Wire() {}
 
@@ -34,14 +36,16 @@ final class Wire {
      *
      * @param ask         run a command, or stop
      * @param fingerprint the build and settings the client runs with ({@link Fingerprint})
+     * @param folder      the client's working folder, against which its command line's relative paths resolve
      * @param colour      whether the client's output is a terminal that takes colour
      * @param args        the command line
      */
-    record Hello(Ask ask, String fingerprint, boolean colour, List<String> args) {
+    record Hello(Ask ask, String fingerprint, String folder, boolean colour, List<String> args) {
         void write(DataOutputStream out) throws IOException {
             out.writeInt(VERSION);
             out.writeByte(ask.ordinal());
             string(out, fingerprint);
+            string(out, folder);
             out.writeBoolean(colour);
             out.writeInt(args.size());
             for (String arg : args) {
@@ -60,6 +64,7 @@ final class Wire {
                 return null;
             }
             String fingerprint = string(in);
+            String folder = string(in);
             boolean colour = in.readBoolean();
             int count = in.readInt();
             if (count < 0 || count > 10_000) {
@@ -69,7 +74,7 @@ final class Wire {
             for (int i = 0; i < count; i++) {
                 args.add(string(in));
             }
-            return new Hello(Ask.values()[ask], fingerprint, colour, List.copyOf(args));
+            return new Hello(Ask.values()[ask], fingerprint, folder, colour, List.copyOf(args));
         }
     }
 

@@ -249,6 +249,23 @@ class DaemonTest {
         assertThat(Files.readString(err)).isEmpty();
     }
 
+    @Test
+    @DisplayName("a client in another folder runs its command itself: a relative path names a file in its own folder")
+    void anotherFolder() throws Exception {
+        client(List.of(), "list");
+        ProcessHandle daemon = awaitDaemon(-1);
+        Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
+
+        Process process = Cli.java(root, List.of(), Client.class.getName(), "report", Cli.SLUG, "-o", "page.html")
+                .directory(elsewhere.toFile()).redirectErrorStream(true).start();
+        String out = Cli.finish(process, 180);
+
+        assertThat(process.exitValue()).as(out).isZero();
+        assertThat(elsewhere.resolve("page.html")).isNotEmptyFile();
+        assertThat(daemon.isAlive()).isTrue();
+        assertThat(awaitDaemon(-1).pid()).isEqualTo(daemon.pid());
+    }
+
     // ---- helpers
 
     private record Run(int code, String out, String err) {}

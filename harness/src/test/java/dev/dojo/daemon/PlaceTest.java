@@ -61,7 +61,7 @@ class PlaceTest {
     @Test
     @DisplayName("a hello reads back as written; one of another version reads as none")
     void hello() throws IOException {
-        Wire.Hello hello = new Wire.Hello(Wire.Ask.RUN, "abc", true, List.of("test", "prenorm-block", "ü\u001b"));
+        Wire.Hello hello = new Wire.Hello(Wire.Ask.RUN, "abc", "/work", true, List.of("test", "prenorm-block", "ü\u001b"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         hello.write(new DataOutputStream(bytes));
 
