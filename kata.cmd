@@ -15,5 +15,5 @@ if not exist "%CPFILE%" (
 )
 rem "set /p" stops at 1024 characters; the class path is longer
 for /f "usebackq delims=" %%a in ("%CPFILE%") do set "DEPS=%%a"
-"%JAVA%" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss4m -Ddojo.root="%ROOT%" -Dai.djl.offline=true -cp "%ROOT%\harness\target\classes;%DEPS%" dev.dojo.cli.Main %*
+"%JAVA%" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss4m -Ddojo.root="%ROOT%" -Dai.djl.offline=true -cp "%ROOT%\harness\target\classes;%DEPS%" dev.dojo.cli.Client %*
 exit /b %ERRORLEVEL%

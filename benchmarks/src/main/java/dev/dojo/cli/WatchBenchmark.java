@@ -22,10 +22,12 @@ import java.util.stream.Stream;
  * Watch mode's save-to-verdict time: a warm watcher on a copy of a kata, and N saves that
  * alternate the broken and the fixed source. Each sample is the time from the write returning to
  * the verdict (the worker compiles, loads the classes afresh and runs all the kata's tests, and the
- * probe gate when they pass). Prints every sample and the median, then each process's peak memory.
+ * probe gate when they pass). Prints every sample and the median, then each process's peak memory;
+ * with {@code every}, also the resident memory of this JVM and of each worker after every
+ * {@code every} saves (the memory curve of a long watch).
  *
  * <pre>java -cp benchmarks/target/classes:$(cat benchmarks/target/benchmark.classpath) \
- *     dev.dojo.cli.WatchBenchmark [slug] [saves]</pre>
+ *     dev.dojo.cli.WatchBenchmark [slug] [saves] [every]</pre>
  */
 public final class WatchBenchmark {
     private WatchBenchmark() {}
@@ -33,6 +35,7 @@ public final class WatchBenchmark {
     public static void main(String[] args) throws Exception {
         String slug = args.length > 0 ? args[0] : "prenorm-block";
         int saves = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int every = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         Path repo = Path.of(System.getProperty("dojo.root", ".")).toAbsolutePath().normalize();
         Path root = Files.createTempDirectory("dojo-watch-bench");
         copy(repo.resolve("katas").resolve(slug), root.resolve("katas").resolve(slug));
@@ -53,8 +56,8 @@ public final class WatchBenchmark {
                 "evidence", null);
         Thread watcher = new Thread(() -> {
             try {
-                new Watcher(kata, workers, () -> request, notice -> { })
-                        .watch(() -> Thread.currentThread().isInterrupted(), outcome -> { }, runs::add);
+                Watcher.of(kata, workers, () -> request, outcome -> { }, notice -> { })
+                        .watch(() -> Thread.currentThread().isInterrupted(), runs::add);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -78,15 +81,21 @@ public final class WatchBenchmark {
             millis.add(took);
             System.out.printf(Locale.ROOT, "save %2d (%s): %d ms, %d passed %d failed%n", i, i % 2 == 1 ? "fixed" : "broken",
                     took, run.verdict().passed(), run.verdict().failed());
+            if (every > 0 && i % every == 0) {
+                StringBuilder curve = new StringBuilder("memory after save " + i + ": CLI " + status(ProcessHandle.current().pid(), "VmRSS"));
+                ProcessHandle.current().children().forEach(worker ->
+                        curve.append(", worker ").append(worker.pid()).append(' ').append(status(worker.pid(), "VmRSS")));
+                System.out.println(curve);
+            }
         }
         watcher.interrupt();
         List<Long> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
         System.out.printf(Locale.ROOT, "%s: save to verdict over %d saves: median %d ms, min %d ms, max %d ms%n", slug,
                 saves, sorted.get(sorted.size() / 2), sorted.get(0), sorted.get(sorted.size() - 1));
-        System.out.println("peak resident memory: this JVM (the CLI's side) " + peak(ProcessHandle.current().pid()));
+        System.out.println("peak resident memory: this JVM (the CLI's side) " + status(ProcessHandle.current().pid(), "VmHWM"));
         ProcessHandle.current().children().forEach(worker ->
-                System.out.println("peak resident memory: worker " + worker.pid() + " " + peak(worker.pid())));
+                System.out.println("peak resident memory: worker " + worker.pid() + " " + status(worker.pid(), "VmHWM")));
         workers.close();
         System.exit(0);
     }
@@ -105,11 +114,11 @@ public final class WatchBenchmark {
         }
     }
 
-    /** A process's peak resident set (VmHWM), where /proc tells it. */
-    private static String peak(long pid) {
+    /** A line of a process's /proc status: its resident set (VmRSS) or its peak (VmHWM), where /proc tells it. */
+    private static String status(long pid, String field) {
         try {
             return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                    .filter(line -> line.startsWith("VmHWM:")).map(line -> line.substring(6).strip()).findFirst()
+                    .filter(line -> line.startsWith(field + ":")).map(line -> line.substring(field.length() + 1).strip()).findFirst()
                     .orElse("?");
         } catch (IOException e) {
             return "? (no /proc)";

@@ -89,7 +89,7 @@ final class BlindCommand implements Callable<Integer> {
         t.out().println(DrillBrief.model(drill));
         Pairing.roles(session).ifPresent(line -> t.out().println(t.cyan(line)));
         t.out().println();
-        Drilling.run(drawn, session, t, RunOptions.timeout(timeoutSeconds), null);
+        Drilling.run(dojo.workers, drawn, session, t, RunOptions.timeout(timeoutSeconds), null);
         t.out().println();
         t.out().println(t.bold("Open:"));
         t.out().println("  " + workspace.root().relativize(drawn.source()) + "     the part, the file to fix");

@@ -2,6 +2,7 @@ package dev.dojo.cli;
 
 import dev.dojo.engine.Engines;
 import dev.dojo.kata.Kata;
+import dev.dojo.worker.Workers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,19 +22,27 @@ import java.util.Set;
                 HintCommand.class, SolutionCommand.class, ResetCommand.class, VerifyCommand.class,
                 ProgressCommand.class, ProbesCommand.class, ReportCommand.class, CatalogueCommand.class,
                 BlindCommand.class, DrillCommand.class, GuessCommand.class, GiveUpCommand.class, RetroCommand.class,
+                StopCommand.class,
                 CommandLine.HelpCommand.class})
 final class Dojo implements Runnable {
+    @picocli.CommandLine.Option(names = Client.NO_DAEMON, description = "run in this process, without the background"
+            + " process that keeps a worker warm between calls (also: DOJO_NO_DAEMON=1)")
+    boolean noDaemon;
+
     /** The commands that start the PyTorch engine, in this process or a worker. */
     private static final Set<String> ENGINE_COMMANDS = Set.of("test", "watch", "report", "verify", "probes");
 
     final Workspace workspace;
     final Terminal terminal;
     final InputStream in;
+    /** The workers that run the learner's code: this process's own, or the daemon's warm ones. */
+    final Workers workers;
 
-    Dojo(Workspace workspace, Terminal terminal, InputStream in) {
+    Dojo(Workspace workspace, Terminal terminal, InputStream in, Workers workers) {
         this.workspace = workspace;
         this.terminal = terminal;
         this.in = in;
+        this.workers = workers;
     }
 
     /**
@@ -67,8 +76,13 @@ final class Dojo implements Runnable {
      * internal error (exit 70).
      */
     static CommandLine commandLine(Workspace workspace, Terminal terminal, InputStream in) {
+        return commandLine(workspace, terminal, in, Workers.shared());
+    }
+
+    /** The command line, its learner's code run by {@code workers}. */
+    static CommandLine commandLine(Workspace workspace, Terminal terminal, InputStream in, Workers workers) {
         Notices notices = new Notices(terminal.err());
-        CommandLine cl = new CommandLine(new Dojo(workspace.withNotices(notices), terminal, in));
+        CommandLine cl = new CommandLine(new Dojo(workspace.withNotices(notices), terminal, in, workers));
         cl.setOut(new PrintWriter(terminal.out(), true));
         cl.setErr(new PrintWriter(terminal.err(), true));
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(terminal.colour()

@@ -1,28 +1,24 @@
 package dev.dojo.cli;
 
 import dev.dojo.drills.DrillBrief;
-import dev.dojo.drills.DrillVerdict;
 import dev.dojo.drills.DrillWorkspace;
 import dev.dojo.session.Retro;
 import dev.dojo.session.Session;
 import dev.dojo.worker.Limits;
+import dev.dojo.worker.Verdict;
+import dev.dojo.worker.Workers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicInteger;
 
 @Command(name = "drill", description = "The current drill (the last ./kata blind drew): run it, watch it, read a hint,"
         + " list your drills.", subcommands = {DrillCommand.Test.class, DrillCommand.Watch.class,
@@ -78,7 +74,7 @@ final class DrillCommand implements Callable<Integer> {
             Pairing.promptSwaps(session, t, Instant.now());
             t.out().println(t.bold("Drill " + drill.drill().id()));
             t.out().println();
-            DrillVerdict verdict = Drilling.run(drill, session, t, RunOptions.timeout(timeoutSeconds), seed);
+            Verdict verdict = Drilling.run(parent.dojo.workers, drill, session, t, RunOptions.timeout(timeoutSeconds), seed);
             if (!verdict.solved() && session.revelation().isEmpty()) {
                 t.out().println(t.dim("Stuck? ./kata drill hint"));
             }
@@ -86,10 +82,9 @@ final class DrillCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "watch", description = "Rerun the drill's tests and probes on every save. Ctrl-C stops.")
+    @Command(name = "watch", description = "Rerun the drill's tests and probes on every save, from a warm worker."
+            + " Ctrl-C stops.")
     static final class Watch implements Callable<Integer> {
-        static final Duration POLL = Duration.ofMillis(20);
-
         @ParentCommand
         DrillCommand parent;
 
@@ -104,49 +99,24 @@ final class DrillCommand implements Callable<Integer> {
             Terminal t = parent.dojo.terminal;
             DrillWorkspace drill = parent.drill();
             Session session = Drilling.session(parent.dojo.workspace, drill);
+            Duration timeout = RunOptions.timeout(timeoutSeconds);
             Path sources = drill.folder().resolve("src");
             t.out().println(t.bold("Drill " + drill.drill().id()) + t.dim("  (watching "
                     + parent.dojo.workspace.root().relativize(sources) + "; Ctrl-C stops)"));
-            int done = 0;
-            try (Pairing.Clock clock = Pairing.watching(parent.dojo.workspace, Drilling.target(drill.drill()), t)) {
-                Map<Path, Long> seen = snapshot(sources);
-                while (true) {
-                    long saved = seen.values().stream().mapToLong(Long::longValue).max().orElse(0);
-                    Drilling.run(drill, session, t, RunOptions.timeout(timeoutSeconds), null);
-                    done++;
-                    String timing = done == 1 ? "" : "  verdict " + Math.max(0, System.currentTimeMillis() - saved)
-                            + " ms after save";
-                    String driver = session.driver() == null ? "" : "  " + session.driver() + " drives";
-                    t.out().println(t.dim("── " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + timing + driver
-                            + " ── waiting for a save"));
-                    if (runs >= 0 && done >= runs) {
-                        return 0;
-                    }
-                    Map<Path, Long> now = seen;
-                    while (now.equals(seen)) {
-                        Thread.sleep(POLL.toMillis());
-                        now = snapshot(sources);
-                    }
-                    Thread.sleep(POLL.toMillis());          // let the editor finish writing
-                    seen = snapshot(sources);
-                }
+            AtomicInteger done = new AtomicInteger();
+            try (Pairing.Clock clock = Pairing.watching(parent.dojo.workspace, Drilling.target(drill.drill()), t);
+                 Workers workers = Workers.warm()) {
+                new Watcher(java.util.List.of(sources), workers, w -> Drilling.run(w, drill, session, t, timeout, null))
+                        .watch(() -> runs >= 0 && done.get() >= runs, run -> {
+                            String timing = run.saveToVerdict().isZero() ? ""
+                                    : "  verdict " + run.saveToVerdict().toMillis() + " ms after save";
+                            String driver = session.driver() == null ? "" : "  " + session.driver() + " drives";
+                            t.out().println(t.dim("── " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + timing
+                                    + driver + " ── waiting for a save"));
+                            done.incrementAndGet();
+                        });
             }
-        }
-
-        private static Map<Path, Long> snapshot(Path root) {
-            Map<Path, Long> times = new TreeMap<>();
-            try (Stream<Path> walk = Files.walk(root)) {
-                walk.filter(p -> p.toString().endsWith(".java")).forEach(p -> {
-                    try {
-                        times.put(p, Files.getLastModifiedTime(p).toMillis());
-                    } catch (IOException e) {
-                        // vanished mid-walk (a save by rename): the next poll sees the result
-                    }
-                });
-            } catch (IOException | UncheckedIOException e) {
-                // the same, for a folder
-            }
-            return times;
+            return 0;
         }
     }
 

@@ -2,7 +2,6 @@ package dev.dojo.cli;
 
 import dev.dojo.diagnosis.Mode;
 import dev.dojo.drills.Drill;
-import dev.dojo.drills.DrillVerdict;
 import dev.dojo.drills.DrillWorkspace;
 import dev.dojo.drills.Planted;
 import dev.dojo.probes.Probe;
@@ -10,8 +9,10 @@ import dev.dojo.probes.Probes;
 import dev.dojo.session.Event;
 import dev.dojo.session.Retro;
 import dev.dojo.session.Session;
-import dev.dojo.tensor.Seeded;
 import dev.dojo.variants.Signatures;
+import dev.dojo.worker.Request;
+import dev.dojo.worker.Verdict;
+import dev.dojo.worker.Workers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,18 +91,16 @@ final class Drilling {
     }
 
     /**
-     * Runs the drill's tests and probes, printing each outcome and the verdict, logs the run, and
-     * reveals the bug on the first solved run. Evidence only, until the pair has read hint 2.
+     * Runs the drill's tests and probes in a worker of {@code workers}, printing each outcome and the
+     * verdict (or why the run stopped), logs the run, and reveals the bug on the first solved run.
+     * Evidence only, until the pair has read hint 2.
      */
-    static DrillVerdict run(DrillWorkspace drill, Session session, Terminal terminal, Duration timeout, Long seed) {
-        System.setProperty(Mode.PROPERTY, (session.hints() >= COACH_FROM ? Mode.COACH : Mode.EVIDENCE).property());
-        if (seed == null) {
-            System.clearProperty(Seeded.SEED_PROPERTY);
-        } else {
-            System.setProperty(Seeded.SEED_PROPERTY, Long.toString(seed));
-        }
-        DrillPrinter printer = new DrillPrinter(terminal, timeout);
-        DrillVerdict verdict = drill.run(timeout, printer::print);
+    static Verdict run(Workers workers, DrillWorkspace drill, Session session, Terminal terminal, Duration timeout,
+                       Long seed) {
+        Mode mode = session.hints() >= COACH_FROM ? Mode.COACH : Mode.EVIDENCE;
+        OutcomePrinter printer = new OutcomePrinter(terminal, timeout, "part");
+        Verdict verdict = workers.drill(new Request.Drill(drill.folder().toString(), timeout.toMillis(), mode.property(),
+                seed), printer::print, terminal.err()::println);
         terminal.out().println();
         printer.summary(verdict);
         session.ran(verdict.passed(), verdict.failed(), verdict.failing(), verdict.solved(), Instant.now());

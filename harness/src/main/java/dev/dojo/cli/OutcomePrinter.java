@@ -10,15 +10,23 @@ import java.util.List;
 
 /**
  * Prints test outcomes the way a learner reads them: a mark, the test's words, then the evidence;
- * then what the component printed, and the verdict last.
+ * then what the component printed, and the verdict last. A kata's run and a drill's read alike.
  */
 final class OutcomePrinter {
     private final Terminal terminal;
     private final Duration timeout;
+    private final String code;
 
+    /** A printer for a kata's runs, whose code is "the component". */
     OutcomePrinter(Terminal terminal, Duration timeout) {
+        this(terminal, timeout, "component");
+    }
+
+    /** A printer for runs of {@code code}: "component" for a kata, "part" for a drill. */
+    OutcomePrinter(Terminal terminal, Duration timeout, String code) {
         this.terminal = terminal;
         this.timeout = timeout;
+        this.code = code;
     }
 
     void print(TestOutcome outcome) {
@@ -36,7 +44,10 @@ final class OutcomePrinter {
         }
     }
 
-    /** What the component printed, then the verdict: compile errors, why the run stopped, or the counts and the probes. */
+    /**
+     * What the code printed, then the verdict: compile errors, why the run stopped, or the counts
+     * and the probes (a drill's run has them when its tests fail too).
+     */
     void summary(Verdict verdict) {
         output(verdict.output());
         if (!verdict.compiled()) {
@@ -49,36 +60,39 @@ final class OutcomePrinter {
             return;
         }
         if (verdict.outcomes().isEmpty()) {
-            terminal.out().println(terminal.red("no tests ran: the kata's tests (src/test/java) have no @Test method"));
+            terminal.out().println(terminal.red("no tests ran: the tests in src/test/java have no @Test method"));
             return;
         }
         String line = verdict.passed() + " passed, " + verdict.failed() + " failed";
         terminal.out().println(verdict.testsPassed() ? terminal.green(line) : terminal.red(line));
+        List<ProbeVerdict> broken = verdict.brokenProbes();
         if (!verdict.testsPassed()) {
+            if (!verdict.probes().isEmpty()) {
+                terminal.out().println(broken.isEmpty() ? "probes: every one that applies holds ("
+                        + verdict.probes().size() + ")" : "probes: " + names(broken) + "  (the others hold)");
+            }
             return;
         }
-        List<ProbeVerdict> broken = verdict.brokenProbes();
         if (broken.isEmpty()) {
             terminal.out().println(terminal.green("every probe that applies holds (" + verdict.probes().size() + ")"));
             return;
         }
-        terminal.out().println(terminal.red("tests pass, but " + String.join("  ", broken.stream()
-                .map(p -> p.probe() + " ✗").toList())
-                + ": not solved yet, the component still breaks a property every correct one has"));
+        terminal.out().println(terminal.red("tests pass, but " + names(broken) + ": not solved yet, the " + code
+                + " still breaks a property every correct one has"));
         for (ProbeVerdict probe : broken) {
             terminal.out().println(probe.report().indent(2).stripTrailing());
         }
     }
 
-    /** The lines the component printed, cut to the first few, with how many more there were. */
+    /** The lines the code printed, cut to the first few, with how many more there were. */
     void output(Output output) {
         if (output.isEmpty()) {
             return;
         }
         long lines = output.lines();
         terminal.out().println(terminal.dim(output.complete() && output.more() == 0
-                ? "the component printed " + lines + (lines == 1 ? " line:" : " lines:")
-                : "the component printed " + (output.complete() ? lines + " lines; the first " : "these and more; the first ")
+                ? "the " + code + " printed " + lines + (lines == 1 ? " line:" : " lines:")
+                : "the " + code + " printed " + (output.complete() ? lines + " lines; the first " : "these and more; the first ")
                 + output.shown().size() + ":"));
         for (String line : output.shown()) {
             terminal.out().println(terminal.dim("  │ ") + line);
@@ -91,7 +105,12 @@ final class OutcomePrinter {
         terminal.out().println();
     }
 
-    /** The first stack frames in kata code, so an exception points at the learner's line. */
+    /** The failing probes by name: "causality ✗  padding independence ✗". */
+    private static String names(List<ProbeVerdict> broken) {
+        return String.join("  ", broken.stream().map(p -> p.probe() + " ✗").toList());
+    }
+
+    /** The first stack frames in the learner's code, so an exception points at their line. */
     private static String where(List<String> frames) {
         StringBuilder s = new StringBuilder();
         for (String frame : frames) {

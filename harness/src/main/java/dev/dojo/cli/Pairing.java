@@ -156,16 +156,8 @@ final class Pairing {
 
     /** Logs a kata's test run in its session, if the current session is on that kata. */
     static void ranKata(Workspace workspace, String slug, dev.dojo.worker.Verdict verdict) {
-        on(workspace, "kata " + slug).ifPresent(session -> {
-            List<String> failing = new ArrayList<>();
-            if (!verdict.compiled()) {
-                failing.add("does not compile");
-            } else {
-                verdict.outcomes().stream().filter(o -> !o.passed()).forEach(o -> failing.add(o.displayName()));
-                verdict.brokenProbes().forEach(p -> failing.add(p.probe() + " ✗"));
-            }
-            session.ran(verdict.passed(), verdict.failed(), failing, verdict.solved(), Instant.now());
-        });
+        on(workspace, "kata " + slug).ifPresent(session -> session.ran(verdict.passed(), verdict.failed(),
+                verdict.failing(), verdict.solved(), Instant.now()));
     }
 
     /** Logs a hint read for a kata in its session, if the current session is on that kata. */

@@ -42,7 +42,7 @@ final class ReportCommand implements Callable<Integer> {
         Path file = (output != null ? output : dojo.workspace.dojo().resolve("reports").resolve(slug + ".html"))
                 .toAbsolutePath();
         // the golden case runs the learner's code: in a worker, which also reads the seed the kata's tests would
-        Workers.Answer answer = Workers.shared().report(new Request.Report(kata.kataDir().toString(), kata.golden(),
+        Workers.Answer answer = dojo.workers.report(new Request.Report(kata.kataDir().toString(), kata.golden(),
                 slug + " · " + kata.title(), seed, mode == Mode.COACH, file.toString(), mode.property(),
                 System.getProperty(Seeded.SEED_PROPERTY), Pairing.timeline(dojo.workspace, slug)),
                 dojo.terminal.err()::println);

@@ -51,6 +51,6 @@ final class RetroCommand implements Callable<Integer> {
         }
         // a kata's report is ./kata report's page, which adds the current session's timeline
         session.makeCurrent();
-        return Dojo.commandLine(dojo.workspace, t, dojo.in).execute("report", name, "-o", file.toString());
+        return Dojo.commandLine(dojo.workspace, t, dojo.in, dojo.workers).execute("report", name, "-o", file.toString());
     }
 }

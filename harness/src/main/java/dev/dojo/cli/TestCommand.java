@@ -3,7 +3,6 @@ package dev.dojo.cli;
 import dev.dojo.diagnosis.Mode;
 import dev.dojo.kata.Kata;
 import dev.dojo.worker.Verdict;
-import dev.dojo.worker.Workers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -37,7 +36,7 @@ final class TestCommand implements Callable<Integer> {
         }
         t.out().println();
         OutcomePrinter printer = new OutcomePrinter(t, timeout);
-        Verdict verdict = Workers.shared().test(options.request(kata, mode), printer::print, t.err()::println);
+        Verdict verdict = dojo.workers.test(options.request(kata, mode), printer::print, t.err()::println);
         t.out().println();
         printer.summary(verdict);
         if (verdict.compiled()) {

@@ -46,7 +46,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** The kata's integrity check, run in a worker since it runs the kata's code; a stopped check is an invalid row. */
     private Event.IntegrityRow check(Kata kata) {
-        Workers.Answer answer = Workers.shared().verify(new Request.Verify(dojo.workspace.root().toString(), kata.slug()),
+        Workers.Answer answer = dojo.workers.verify(new Request.Verify(dojo.workspace.root().toString(), kata.slug()),
                 dojo.terminal.err()::println);
         if (answer.compileErrors() != null) {
             throw new UserError(kata.slug() + " does not compile:\n" + answer.compileErrors().indent(2).stripTrailing(), 1);

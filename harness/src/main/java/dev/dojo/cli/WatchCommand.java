@@ -46,8 +46,8 @@ final class WatchCommand implements Callable<Integer> {
                 + t.dim("  (watching " + kata.kataDir().getFileName() + "/src; Ctrl-C stops)"));
         Pairing.Clock pairClock = Pairing.watching(dojo.workspace, "kata " + kata.slug(), t);
         try (Workers workers = Workers.warm()) {
-            new Watcher(kata, workers, () -> options.request(kata, mode.get()), t.err()::println)
-                    .watch(() -> runs >= 0 && done.get() >= runs, printer::print, run -> report(run, kata, mode, hintCount, done));
+            Watcher.of(kata, workers, () -> options.request(kata, mode.get()), printer::print, t.err()::println)
+                    .watch(() -> runs >= 0 && done.get() >= runs, run -> report(run, kata, mode, hintCount, done));
         } finally {
             pairClock.close();
         }

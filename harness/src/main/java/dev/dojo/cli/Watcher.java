@@ -11,19 +11,21 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Watches a kata's sources and, on every save, has a worker recompile them and rerun the tests.
- * The worker of a clean run serves the next one; when one must go (a timeout, an exit), a spare
- * started ahead of time takes over, and the next spare starts while the pair reads the result.
- * Polls file times every few milliseconds: a handful of files costs nothing to check, and it
- * works the same on every OS and editor.
+ * Watches a kata's or a drill's sources and, on every save, has a worker recompile them and rerun
+ * the tests. The worker of a clean run serves the next one; when one must go (a timeout, an
+ * exit), a spare started ahead of time takes over, and the next spare starts while the pair reads
+ * the result. Polls file times every few milliseconds: a handful of files costs nothing to check,
+ * and it works the same on every OS and editor.
  */
 final class Watcher {
     static final Duration POLL = Duration.ofMillis(20);
@@ -32,23 +34,28 @@ final class Watcher {
     /** A run after a save: the verdict, and the time from the save (the newest file time) to the verdict. */
     record Run(Verdict verdict, Duration saveToVerdict) {}
 
-    private final Kata kata;
+    private final List<Path> roots;
     private final Workers workers;
-    private final Supplier<Request.Test> request;
-    private final Consumer<String> notices;
+    private final Function<Workers, Verdict> run;
 
-    /** Watches {@code kata}, running each time the {@code request} of that moment on {@code workers}. */
-    Watcher(Kata kata, Workers workers, Supplier<Request.Test> request, Consumer<String> notices) {
-        this.kata = kata;
+    /** Watches the Java files under {@code roots}; each time, {@code run} runs them on {@code workers}. */
+    Watcher(List<Path> roots, Workers workers, Function<Workers, Verdict> run) {
+        this.roots = List.copyOf(roots);
         this.workers = workers;
-        this.request = request;
-        this.notices = notices;
+        this.run = run;
     }
 
-    /** Runs once, then again after every change, until {@code stop} says so; each outcome and run is reported. */
-    void watch(BooleanSupplier stop, Consumer<TestOutcome> live, Consumer<Run> done) throws InterruptedException {
+    /** Watches {@code kata}, running each time the {@code request} of that moment; {@code live} hears each outcome. */
+    static Watcher of(Kata kata, Workers workers, Supplier<Request.Test> request, Consumer<TestOutcome> live,
+                      Consumer<String> notices) {
+        return new Watcher(List.of(kata.kataDir().resolve("src/main/java"), kata.kataDir().resolve("src/test/java")),
+                workers, w -> w.test(request.get(), live, notices));
+    }
+
+    /** Runs once, then again after every change, until {@code stop} says so; each run is reported. */
+    void watch(BooleanSupplier stop, Consumer<Run> done) throws InterruptedException {
         Map<Path, Long> seen = snapshot();
-        done.accept(new Run(workers.test(request.get(), live, notices), Duration.ZERO));
+        done.accept(new Run(run.apply(workers), Duration.ZERO));
         workers.keepSpare();
         while (!stop.getAsBoolean()) {
             Thread.sleep(POLL.toMillis());
@@ -60,7 +67,7 @@ final class Watcher {
             now = snapshot();
             long saved = now.values().stream().mapToLong(Long::longValue).max().orElse(0);
             seen = now;
-            Verdict verdict = workers.test(request.get(), live, notices);
+            Verdict verdict = run.apply(workers);
             long nowMillis = System.currentTimeMillis();
             done.accept(new Run(verdict, Duration.ofMillis(Math.max(0, nowMillis - saved))));
             workers.keepSpare();
@@ -70,7 +77,7 @@ final class Watcher {
     /** Each source file's modification time, in milliseconds. */
     private Map<Path, Long> snapshot() {
         Map<Path, Long> times = new TreeMap<>();
-        for (Path root : new Path[] {kata.kataDir().resolve("src/main/java"), kata.kataDir().resolve("src/test/java")}) {
+        for (Path root : roots) {
             if (!Files.isDirectory(root)) {
                 continue;
             }

@@ -4,9 +4,6 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import dev.dojo.kata.Javac;
-import dev.dojo.kata.KataTests;
-import dev.dojo.kata.ProbeGate;
-import dev.dojo.probes.ProbeResult;
 import dev.dojo.variants.Variant;
 import dev.dojo.variants.Variants;
 
@@ -15,19 +12,18 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 
 /**
  * A drill's folder, {@code .dojo/drills/<id>/}, laid out like a kata: the part's source under
- * {@code src/main/java}, its tests and its case under {@code src/test/java}, compiled in-process into
- * {@code target/classes} and run with the katas' test runner and probe gate. {@code drill.json}
- * keeps what was drawn, with the bug's name sealed so that a glance at the file does not spoil it.
+ * {@code src/main/java}, its tests and its case under {@code src/test/java}, compiled into
+ * {@code target/classes} and run, in a worker JVM, with the katas' test runner and probe gate.
+ * {@code drill.json} keeps what was drawn, with the bug's name sealed so that a glance at the file
+ * does not spoil it.
  */
 public final class DrillWorkspace {
     /** The class every drill's tests and probes start from. */
@@ -145,38 +141,25 @@ public final class DrillWorkspace {
     }
 
     /**
-     * Compiles the drill's sources and runs its tests, then every probe that applies, pass or fail: a
-     * session logs the probes with the tests, so a run whose tests fail as before but whose probes
-     * changed is seen to change the evidence.
-     */
-    public DrillVerdict run(Duration timeout, Consumer<KataTests.Outcome> live) {
-        long start = System.nanoTime();
-        Path classes;
-        try {
-            classes = compileOrFail();
-        } catch (Javac.CompileError e) {
-            return new DrillVerdict(List.of(), List.of(), e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
-        }
-        List<KataTests.Outcome> outcomes = KataTests.run(List.of(classes), classes, timeout, live::accept);
-        List<ProbeResult> probes = outcomes.isEmpty() ? List.of() : ProbeGate.check(List.of(classes), CASE,
-                ProbeGate.SEEDS);
-        return new DrillVerdict(outcomes, probes, null, Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    /**
      * Compiles the drill's sources, part and tests, into a fresh {@code target/classes}, and returns it.
      *
      * @throws IllegalStateException with the compiler's errors when they do not compile
      */
     public Path compile() {
         try {
-            return compileOrFail();
+            return compile(folder);
         } catch (Javac.CompileError e) {
             throw new IllegalStateException("drill " + drill.id() + " does not compile:\n" + e.getMessage(), e);
         }
     }
 
-    private Path compileOrFail() throws Javac.CompileError {
+    /**
+     * Compiles the sources of the drill in {@code folder}, part and tests, into a fresh
+     * {@code target/classes}, and returns it: what a worker does before it runs a drill.
+     *
+     * @throws Javac.CompileError with the compiler's errors when they do not compile
+     */
+    public static Path compile(Path folder) throws Javac.CompileError {
         Path classes = folder.resolve("target/classes");
         List<Path> sources = new ArrayList<>(Javac.sources(folder.resolve("src/main/java")));
         sources.addAll(Javac.sources(folder.resolve("src/test/java")));

@@ -10,7 +10,20 @@ public sealed interface Request {
      * Warm up for a later run: start the engine, compile and run a test of nothing, so that the run
      * only compiles the kata and tests it.
      */
-    record Warm() implements Request {}
+    record Warm(Rehearsal rehearsal) implements Request {
+        /** A warm-up with no rehearsal. */
+        public Warm() {
+            this(null);
+        }
+    }
+
+    /**
+     * A run to rehearse in a warm-up: the tests and probes of the kata in {@code module}, on a copy
+     * in which the fixed sources under {@code solution} replace the learner's, so that the real run
+     * finds javac, the kata's test classes' dependencies and the probes' code ready. Never the
+     * learner's own code: a warm-up must not loop, exit or print.
+     */
+    record Rehearsal(String module, String golden, String solution) {}
 
     /**
      * Compile the kata in {@code module} from its current sources, run its tests with
@@ -19,6 +32,13 @@ public sealed interface Request {
      * properties the kata's tests read.
      */
     record Test(String module, String golden, long timeoutMillis, String mode, Long seed) implements Request {}
+
+    /**
+     * Compile the blind drill in {@code folder} from its current sources into a fresh output
+     * folder, run its tests with {@code timeoutMillis} each, then every probe that applies to its
+     * case, whether the tests pass or fail. {@code mode} and {@code seed} as for {@link Test}.
+     */
+    record Drill(String folder, long timeoutMillis, String mode, Long seed) implements Request {}
 
     /**
      * Compile the kata in {@code module} and write the HTML report of its golden case to

@@ -1,6 +1,7 @@
 package dev.dojo.worker;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,5 +40,16 @@ public record Verdict(List<TestOutcome> outcomes, List<ProbeVerdict> probes, Str
     /** Solved: the run finished, every test passes and every probe that applies to the kata holds. */
     public boolean solved() {
         return testsPassed() && brokenProbes().isEmpty();
+    }
+
+    /** What failed, by name, as a session logs it: the failing tests' words, then the failing probes'; "does not compile" if it did not. */
+    public List<String> failing() {
+        if (!compiled()) {
+            return List.of("does not compile");
+        }
+        List<String> names = new ArrayList<>();
+        outcomes.stream().filter(o -> !o.passed()).forEach(o -> names.add(o.displayName()));
+        brokenProbes().forEach(p -> names.add(p.probe() + " ✗"));
+        return List.copyOf(names);
     }
 }

@@ -3,6 +3,7 @@ package dev.dojo.worker;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.dojo.diagnosis.Mode;
+import dev.dojo.drills.DrillWorkspace;
 import dev.dojo.engine.Engines;
 import dev.dojo.kata.Integrity;
 import dev.dojo.kata.Javac;
@@ -26,9 +27,12 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URLClassLoader;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -90,7 +94,10 @@ public final class Worker {
         }
     }
 
-    /** Reads requests until standard input ends, then halts: the CLI is gone, or done with this worker. */
+    /**
+     * Reads requests until standard input ends, then halts: the CLI is gone, or done with this worker.
+     * A worker that makes the worker archive exits instead, normally.
+     */
     private static void readRequests(InputStream stream, BlockingQueue<Protocol.Message> requests) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
@@ -102,6 +109,9 @@ public final class Worker {
             }
         } catch (IOException e) {
             // the pipe broke: the CLI is gone
+        }
+        if (Boolean.getBoolean(WorkerArchive.TRAINING_PROPERTY)) {
+            System.exit(0);                          // a normal exit, at which the JVM writes the worker archive
         }
         Runtime.getRuntime().halt(0);
     }
@@ -163,13 +173,15 @@ public final class Worker {
         try {
             Object body = message.body();
             if (body instanceof Request.Test test) {
-                test(test);
+                holding(Path.of(test.module()), () -> test(test));
+            } else if (body instanceof Request.Drill drill) {
+                holding(Path.of(drill.folder()), () -> drill(drill));
             } else if (body instanceof Request.Report report) {
-                report(report);
+                holding(Path.of(report.module()), () -> report(report));
             } else if (body instanceof Request.Verify verify) {
-                verify(verify);
+                holding(Kata.read(Path.of(verify.root()), verify.slug()).kataDir(), () -> verify(verify));
             } else {
-                warm();
+                warm(((Request.Warm) body).rehearsal());
             }
         } catch (NoEngine e) {
             send(new Event.NoEngine(e.getMessage()));
@@ -181,6 +193,9 @@ public final class Worker {
         }
         long printed = capture.end();
         boolean clean = !refused.get() && settled(before);
+        if (!clean && message.body() instanceof Request.Warm) {
+            Runtime.getRuntime().halt(1);           // a spare whose warm-up left work behind is no spare: one is started anew
+        }
         send(new Event.Done(printed, clean));
     }
 
@@ -210,16 +225,16 @@ public final class Worker {
     }
 
     /**
-     * A thread of the learner's: it runs kata code, or it was started under a kata's class loader
-     * (kata code and the tests run with their own URLClassLoader as the thread's context loader,
-     * which every thread they start inherits, JUnit's timeout threads included).
+     * A thread of the learner's: it runs kata or drill code, or it was started under a kata's class
+     * loader (kata code and the tests run with their own URLClassLoader as the thread's context
+     * loader, which every thread they start inherits, JUnit's timeout threads included).
      */
     private static boolean learners(Thread thread) {
         if (thread.getContextClassLoader() instanceof URLClassLoader) {
             return true;
         }
         for (StackTraceElement frame : thread.getStackTrace()) {
-            if (frame.getClassName().startsWith(TestOutcome.KATA_PACKAGES)) {
+            if (TestOutcome.learners(frame)) {
                 return true;
             }
         }
@@ -256,38 +271,64 @@ public final class Worker {
         awaitEngine();
         Path tests = module.resolve("target/test-classes");
         List<Path> classpath = List.of(module.resolve("target/classes"), tests);
-        List<KataTests.Outcome> outcomes = KataTests.run(classpath, tests, Duration.ofMillis(test.timeoutMillis()),
-                new KataTests.Listener() {
-                    @Override
-                    public void planned(long count) {
-                        send(new Event.Planned(count));
-                    }
-
-                    @Override
-                    public void started(String id, String displayName) {
-                        send(new Event.Started(id, displayName));
-                    }
-
-                    @Override
-                    public void finished(KataTests.Outcome outcome) {
-                        TestOutcome sent = TestOutcome.of(outcome);
-                        if (String.valueOf(outcome.message()).contains(REFUSED_ALLOCATION)) {
-                            refused.set(true);
-                            sent = new TestOutcome(sent.id(), sent.displayName(), sent.status(), sent.message()
-                                    + "\n(refused at the run's memory ceiling, " + System.getProperty(CEILING_PROPERTY,
-                                    "its limit") + ": is a tensor far larger than the kata's?)", sent.frames());
-                        }
-                        send(new Event.Finished(sent));
-                    }
-                });
+        List<KataTests.Outcome> outcomes = runTests(classpath, tests, test.timeoutMillis());
         if (!outcomes.isEmpty() && outcomes.stream().allMatch(KataTests.Outcome::passed)) {
-            ProbeGate.check(classpath, test.golden(), ProbeGate.SEEDS, result -> {
-                if (String.valueOf(result.note()).contains(REFUSED_ALLOCATION)) {
-                    refused.set(true);
-                }
-                send(new Event.Probed(ProbeVerdict.of(result)));
-            });
+            probe(classpath, test.golden());
         }
+    }
+
+    /** As a test run, on a drill's sources; its probes run whenever a test ran, pass or fail. */
+    private void drill(Request.Drill drill) {
+        properties(drill.mode(), drill.seed() == null ? null : Long.toString(drill.seed()));
+        Path classes;
+        try {
+            classes = DrillWorkspace.compile(Path.of(drill.folder()));
+        } catch (Javac.CompileError e) {
+            send(new Event.Compiled(e.getMessage()));
+            return;
+        }
+        send(new Event.Compiled(null));
+        awaitEngine();
+        if (!runTests(List.of(classes), classes, drill.timeoutMillis()).isEmpty()) {
+            probe(List.of(classes), DrillWorkspace.CASE);
+        }
+    }
+
+    /** Runs the tests under {@code tests}, each with {@code timeoutMillis}, and sends the plan and each test as it starts and ends. */
+    private List<KataTests.Outcome> runTests(List<Path> classpath, Path tests, long timeoutMillis) {
+        return KataTests.run(classpath, tests, Duration.ofMillis(timeoutMillis), new KataTests.Listener() {
+            @Override
+            public void planned(long count) {
+                send(new Event.Planned(count));
+            }
+
+            @Override
+            public void started(String id, String displayName) {
+                send(new Event.Started(id, displayName));
+            }
+
+            @Override
+            public void finished(KataTests.Outcome outcome) {
+                TestOutcome sent = TestOutcome.of(outcome);
+                if (String.valueOf(outcome.message()).contains(REFUSED_ALLOCATION)) {
+                    refused.set(true);
+                    sent = new TestOutcome(sent.id(), sent.displayName(), sent.status(), sent.message()
+                            + "\n(refused at the run's memory ceiling, " + System.getProperty(CEILING_PROPERTY,
+                            "its limit") + ": is a tensor far larger than the kata's?)", sent.frames());
+                }
+                send(new Event.Finished(sent));
+            }
+        });
+    }
+
+    /** Runs the probe gate on the kit of the golden case {@code golden}, and sends each verdict. */
+    private void probe(List<Path> classpath, String golden) {
+        ProbeGate.check(classpath, golden, ProbeGate.SEEDS, result -> {
+            if (String.valueOf(result.note()).contains(REFUSED_ALLOCATION)) {
+                refused.set(true);
+            }
+            send(new Event.Probed(ProbeVerdict.of(result)));
+        });
     }
 
     private void report(Request.Report report) {
@@ -307,6 +348,20 @@ public final class Worker {
         }
         awaitEngine();
         send(new Event.Verified(Event.IntegrityRow.of(Integrity.check(kata))));
+    }
+
+    /**
+     * Runs {@code job} on the kata in {@code module} holding the kata's lock, a file lock on
+     * {@code target/dojo.lock}: two runs of one kata at once, from two shells or through the
+     * daemon, would otherwise compile into the folders the other is loading its classes from.
+     */
+    private static void holding(Path module, Runnable job) throws IOException {
+        Path lock = module.resolve("target").resolve("dojo.lock");
+        Files.createDirectories(lock.getParent());
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = channel.lock()) {
+            job.run();
+        }
     }
 
     /** Compiles the kata's current sources; false, with the errors sent, when they do not compile. */
@@ -339,7 +394,35 @@ public final class Worker {
      * Loads the compiler and the JUnit launcher and runs a test of nothing, in a folder of its own;
      * stops early when a real request is waiting, which needs the worker more than the warm-up does.
      */
-    private void warm() {
+    /**
+     * Runs {@code rehearsal}'s kata, fixed, from a copy in {@code folder}: its sources, then the
+     * solution's over them. Its events go out under the warm-up's id, which nobody waits for.
+     */
+    private void rehearse(Request.Rehearsal rehearsal, Path folder) throws IOException {
+        Path module = Path.of(rehearsal.module());
+        copyTree(module.resolve("src"), folder.resolve("src"));
+        copyTree(Path.of(rehearsal.solution()).resolve("src"), folder.resolve("src"));
+        test(new Request.Test(folder.toString(), rehearsal.golden(), REHEARSAL_TIMEOUT.toMillis(), null, null));
+    }
+
+    /** Copies the files under {@code from}, if it is there, to the same places under {@code to}. */
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                Path target = to.resolve(from.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** A rehearsal's tests are the catalogue's, fixed: far quicker than this, or something is wrong. */
+    private static final Duration REHEARSAL_TIMEOUT = Duration.ofSeconds(10);
+
+    private void warm(Request.Rehearsal rehearsal) {
         Path folder;
         try {
             folder = Files.createTempDirectory("dojo-warm");
@@ -367,6 +450,9 @@ public final class Worker {
             awaitEngine();
             KataTests.run(List.of(classes), classes, Limits.TEST_TIMEOUT, outcome -> {});
             send(new Event.Step("warm"));
+            if (rehearsal != null && requests.isEmpty()) {
+                rehearse(rehearsal, folder.resolve("kata"));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Javac.CompileError e) {

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,6 +36,13 @@ public final class WorkerProcess {
     /** The worker exited with {@code code}; {@code lastLines} are the last things it wrote outside the protocol. */
     record Exited(int code, List<String> lastLines) implements Received {}
 
+    /**
+     * The system property that names the worker archive: a class-data-sharing archive of the classes
+     * a worker loads on its way to its first run (see {@link WorkerArchive}). {@code ./kata} sets it;
+     * unset, or the file missing, workers start without one.
+     */
+    public static final String ARCHIVE_PROPERTY = "dojo.worker.archive";
+
     private static final int KEPT_LINES = 20;
     private static final int LONGEST_LINE = 16 << 20;
     private static final Set<WorkerProcess> LIVE = ConcurrentHashMap.newKeySet();
@@ -48,6 +56,7 @@ public final class WorkerProcess {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final Deque<String> stray = new ArrayDeque<>();
     private final Thread errors;
+    private int served;
 
     private WorkerProcess(Process process) {
         this.process = process;
@@ -61,7 +70,11 @@ public final class WorkerProcess {
      * quicker (the quick JIT only), a long-lived one (watch) runs faster after its first runs.
      */
     static WorkerProcess start(Limits limits, boolean longLived) {
-        ProcessBuilder builder = new ProcessBuilder(command(limits, longLived));
+        return start(command(limits, longLived));
+    }
+
+    static WorkerProcess start(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");  // glibc: fewer 64 MiB arenas reserved per thread
         try {
             WorkerProcess worker = new WorkerProcess(builder.start());
@@ -74,6 +87,25 @@ public final class WorkerProcess {
 
     /** The command that starts a worker: java with its limits, under a shell that sets the address-space limit where there is one. */
     static List<String> command(Limits limits, boolean longLived) {
+        return command(limits, longLived, sharing());
+    }
+
+    /**
+     * The options that start a JVM from the worker archive: none when {@link #ARCHIVE_PROPERTY} names
+     * no file. With {@code -Xshare:auto} an archive that does not fit (another JDK, a class path
+     * changed since it was made) is ignored and the JVM starts as it would without one.
+     */
+    public static List<String> sharing() {
+        String archive = System.getProperty(ARCHIVE_PROPERTY, "");
+        if (archive.isEmpty() || !Files.isRegularFile(Path.of(archive))) {
+            return List.of();
+        }
+        // its warning that it went without goes to the worker's standard output, where it would only confuse
+        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off");
+    }
+
+    /** The command that starts a worker, with {@code jvmOptions} (class data sharing) added to its own. */
+    static List<String> command(Limits limits, boolean longLived, List<String> jvmOptions) {
         boolean windows = System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("win");
         List<String> command = new ArrayList<>();
         if (!windows) {
@@ -96,6 +128,7 @@ public final class WorkerProcess {
         if (!longLived) {
             command.add("-XX:TieredStopAtLevel=1");
         }
+        command.addAll(jvmOptions);
         for (Map.Entry<Object, Object> p : System.getProperties().entrySet()) {
             String name = p.getKey().toString();
             if (name.startsWith("ai.djl.") && !name.equals("ai.djl.offline")
@@ -105,6 +138,11 @@ public final class WorkerProcess {
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Worker.class.getName()));
         return command;
+    }
+
+    /** The requests sent to this worker so far, a warm-up included. */
+    int served() {
+        return served;
     }
 
     long pid() {
@@ -121,6 +159,7 @@ public final class WorkerProcess {
 
     /** Sends request {@code id}; false if the worker is gone (its exit is then among what it sent). */
     boolean send(long id, Request request) {
+        served++;
         try {
             requests.write((Protocol.encode(id, request) + "\n").getBytes(StandardCharsets.UTF_8));
             requests.flush();

@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 // Contract: ./kata blind draws a drill into .dojo/drills/<id>/ and shows its evidence without naming the
-// bug, its class or its step; the drill runs on the CLI's path (javac, the JUnit launcher, the probe
-// gate); the reference's step makes it pass, which reveals the bug, the step and the time to the first
+// bug, its class or its step; the drill runs in a worker JVM on the CLI's path (javac, the JUnit launcher,
+// the probe gate); the reference's step makes it pass, which reveals the bug, the step and the time to the first
 // right hypothesis; guess, giveup, retro (text and HTML), hint and list work on it; a kata session
 // takes a pair and logs its runs; wrong input is a one-line error with exit code 2.
 class DrillCliTest {

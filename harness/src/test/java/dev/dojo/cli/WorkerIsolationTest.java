@@ -14,15 +14,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static dev.dojo.cli.Processes.afterSave;
+import static dev.dojo.cli.Processes.readsTheResult;
+import static dev.dojo.cli.Processes.threadsRunning;
+import static dev.dojo.cli.Processes.workers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -93,7 +93,30 @@ class WorkerIsolationTest {
         assertThat(out()).contains("did not finish within 1 s (PreNormBlockTest#", "is there an endless loop?",
                 "the run stopped there: ", "more tests did not run");
         assertThat(workers()).as("worker processes left behind").isSubsetOf(before);
-        assertThat(kataThreads()).as("threads running kata code in the CLI's JVM").isEmpty();
+        assertThat(threadsRunning("dev.dojo.katas.")).as("threads running kata code in the CLI's JVM").isEmpty();
+    }
+
+    @Test
+    @DisplayName("a worker serves its number of runs, then a fresh one takes over (its memory creeps up over hundreds)")
+    void aWorkerServesItsRunsThenGoes() throws IOException {
+        String runs = System.setProperty(dev.dojo.worker.Workers.RUNS_PROPERTY, "1");
+        try {
+            kata("test", SLUG);                               // no worker is kept after this run: a fresh start
+            System.setProperty(dev.dojo.worker.Workers.RUNS_PROPERTY, "2");
+            Set<Long> before = workers();
+            kata("test", SLUG);
+            Set<Long> first = new java.util.HashSet<>(workers());
+            first.removeAll(before);
+            assertThat(first).as("the worker of the first run, kept").hasSize(1);
+
+            kata("test", SLUG);
+            assertThat(workers()).as("after its second run it is gone").doesNotContainAnyElementsOf(first);
+
+            assertThat(kata("test", SLUG)).isEqualTo(1);
+            assertThat(out()).contains("failed");
+        } finally {
+            restore(dev.dojo.worker.Workers.RUNS_PROPERTY, runs);
+        }
     }
 
     @Test
@@ -158,7 +181,7 @@ class WorkerIsolationTest {
         assertThat(second).containsPattern("\\d+ passed, 0 failed").contains("Solved").doesNotContain("did not finish");
         System.out.println("watch: the correct save's verdict came " + afterSave(second) + " ms after the save");
         assertThat(workers()).as("worker processes left behind by watch").isSubsetOf(before);
-        assertThat(kataThreads()).as("threads running kata code in the CLI's JVM").isEmpty();
+        assertThat(threadsRunning("dev.dojo.katas.")).as("threads running kata code in the CLI's JVM").isEmpty();
     }
 
     @Test
@@ -271,47 +294,14 @@ class WorkerIsolationTest {
 
     /** Inserts {@code statement} as the first line of the component's forward. */
     private void atStartOfForward(String statement) throws IOException {
-        String source = Files.readString(component());
+        atStartOfForward(component(), statement);
+    }
+
+    /** Inserts {@code statement} as the first line of the forward of prenorm-block's {@code component}. */
+    static void atStartOfForward(Path component, String statement) throws IOException {
+        String source = Files.readString(component);
         int at = source.indexOf('\n', source.indexOf("public NDArray forward(")) + 1;
-        Files.writeString(component(), source.substring(0, at) + "        " + statement + "\n" + source.substring(at));
-    }
-
-    /**
-     * Waits as a pair reading a result would, until the spare worker started after the verdict has
-     * warmed up (its CPU time stops growing), or 15 s.
-     */
-    private static void readsTheResult(Set<Long> before, Set<Long> gone) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
-        java.time.Duration last = java.time.Duration.ZERO;
-        int still = 0;
-        while (System.currentTimeMillis() < deadline && still < 3) {
-            Thread.sleep(200);
-            java.time.Duration cpu = ProcessHandle.current().descendants()
-                    .filter(p -> !before.contains(p.pid()) && !gone.contains(p.pid()))
-                    .map(p -> p.info().totalCpuDuration().orElse(java.time.Duration.ZERO))
-                    .reduce(java.time.Duration.ZERO, java.time.Duration::plus);
-            still = cpu.minus(last).toMillis() < 20 ? still + 1 : 0;
-            last = cpu;
-        }
-    }
-
-    /** The live worker processes this JVM started. */
-    private static Set<Long> workers() {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("dev.dojo.worker.Worker")).orElse(false))
-                .map(ProcessHandle::pid).collect(Collectors.toSet());
-    }
-
-    /** The threads of this JVM with kata code on their stack. */
-    private static Set<String> kataThreads() {
-        return Thread.getAllStackTraces().entrySet().stream()
-                .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().startsWith("dev.dojo.katas.")))
-                .map(e -> e.getKey().getName()).collect(Collectors.toSet());
-    }
-
-    private static long afterSave(String text) {
-        Matcher m = Pattern.compile("verdict (\\d+) ms after save").matcher(text);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        Files.writeString(component, source.substring(0, at) + "        " + statement + "\n" + source.substring(at));
     }
 
     private int kata(String... args) {

@@ -26,6 +26,14 @@ class ProtocolTest {
     }
 
     @Test
+    @DisplayName("a drill's run request comes back as it was sent, its seed included")
+    void drillRoundTrip() {
+        Request.Drill request = new Request.Drill("/w/.dojo/drills/da9999", 1_000, "evidence", 48213L);
+
+        assertThat(Protocol.decode(Protocol.encode(9, request))).isEqualTo(new Protocol.Message(9, request));
+    }
+
+    @Test
     @DisplayName("a message is one line: newlines in a failure's text travel escaped")
     void oneLine() {
         String line = Protocol.encode(1, new Event.Printed("a\nb\r\nc"));
