@@ -400,24 +400,11 @@ public final class Worker {
      */
     private void rehearse(Request.Rehearsal rehearsal, Path folder) throws IOException {
         Path module = Path.of(rehearsal.module());
-        copyTree(module.resolve("src"), folder.resolve("src"));
-        copyTree(Path.of(rehearsal.solution()).resolve("src"), folder.resolve("src"));
+        WorkerArchive.copy(module.resolve("src"), folder.resolve("src"));
+        WorkerArchive.copy(Path.of(rehearsal.solution()).resolve("src"), folder.resolve("src"));
         test(new Request.Test(folder.toString(), rehearsal.golden(), REHEARSAL_TIMEOUT.toMillis(), null, null));
     }
 
-    /** Copies the files under {@code from}, if it is there, to the same places under {@code to}. */
-    private static void copyTree(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
-            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                Path target = to.resolve(from.relativize(file).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-    }
 
     /** A rehearsal's tests are the catalogue's, fixed: far quicker than this, or something is wrong. */
     private static final Duration REHEARSAL_TIMEOUT = Duration.ofSeconds(10);

@@ -118,7 +118,7 @@ public final class WorkerArchive {
     }
 
     /** Copies the files under {@code from} to the same places under {@code to}, replacing any there. */
-    private static void copy(Path from, Path to) throws IOException {
+    static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                 Path target = to.resolve(from.relativize(file).toString());

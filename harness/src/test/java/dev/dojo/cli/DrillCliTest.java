@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -109,7 +108,7 @@ class DrillCliTest {
         assertThat(kata("drill", "list")).isEqualTo(0);
         assertThat(out()).contains("gave up", d.variant().family(), "Slowest: " + d.variant().family() + " (gave up 1 of 1)");
 
-        copy(REPO.resolve("katas/prenorm-block"), root.resolve("katas/prenorm-block"));
+        Cli.copy(REPO.resolve("katas/prenorm-block"), root.resolve("katas/prenorm-block"));
         assertThat(kata("progress")).as(err()).isEqualTo(0);
         assertThat(out()).contains("Drills: 1 drawn, 0 solved, 1 given up, 0 open", d.variant().family());
 
@@ -152,7 +151,7 @@ class DrillCliTest {
     @Test
     @DisplayName("a kata started with a pair logs its runs and hypotheses; retro prints them and writes the kata's report")
     void kataSession() throws IOException {
-        copy(REPO.resolve("katas/prenorm-block"), root.resolve("katas/prenorm-block"));
+        Cli.copy(REPO.resolve("katas/prenorm-block"), root.resolve("katas/prenorm-block"));
         assertThat(kata("start", "prenorm-block", "--pair", "Ana,Ben", "--swap", "5m")).isEqualTo(0);
         assertThat(out()).contains("Ana drives, Ben navigates; swap every 5:00");
         assertThat(kata("guess", "the residual carries the normalized input")).isEqualTo(0);
@@ -197,16 +196,4 @@ class DrillCliTest {
         assertThat(kata("drill", "--id", "zzzzzz")).isEqualTo(2);
     }
 
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : walk.filter(p -> !p.toString().contains("/target")).toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-    }
 }

@@ -6,14 +6,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Set;
@@ -32,22 +27,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * loop, allocate a huge tensor or print two million lines, with real worker processes.
  */
 class WorkerIsolationTest {
-    private static final Path REPO = Path.of(System.getProperty("dojo.root", "..")).toAbsolutePath().normalize();
     private static final String SLUG = "prenorm-block";
-    private static final String COMPONENT = "src/main/java/dev/dojo/katas/prenorm/PreNormBlock.java";
     private static final String EXITED = "the worker exited with code %d before the tests finished (does it call"
             + " System.exit or Runtime.halt?)";
 
     @TempDir
     Path root;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private Cli cli;
 
     @BeforeEach
     void copyKata() throws IOException {
-        copy(REPO.resolve("katas").resolve(SLUG), root.resolve("katas").resolve(SLUG));
-        copy(REPO.resolve("solutions").resolve(SLUG), root.resolve("solutions").resolve(SLUG));
+        cli = new Cli(root);
     }
 
     @Test
@@ -305,28 +296,23 @@ class WorkerIsolationTest {
     }
 
     private int kata(String... args) {
-        out.reset();
-        err.reset();
-        Terminal terminal = new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false);
-        return Dojo.commandLine(new Workspace(root), terminal, new ByteArrayInputStream(new byte[0])).execute(args);
+        return cli.run(args);
     }
 
     private String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return cli.out();
     }
 
     private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return cli.err();
     }
 
     private Path component() {
-        return root.resolve("katas").resolve(SLUG).resolve(COMPONENT);
+        return cli.component();
     }
 
     private void solve() throws IOException {
-        Files.copy(root.resolve("solutions").resolve(SLUG).resolve(COMPONENT), component(),
-                StandardCopyOption.REPLACE_EXISTING);
+        cli.solve();
     }
 
     private static void restore(String property, String value) {
@@ -345,16 +331,4 @@ class WorkerIsolationTest {
         }
     }
 
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : walk.filter(p -> !p.toString().contains("/target")).toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-    }
 }

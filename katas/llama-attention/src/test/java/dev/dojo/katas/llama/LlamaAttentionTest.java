@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 //   causal) on a seeded batch, on PyTorch's stored example, and at other batch and sequence sizes down
 //   to a single token
 // - a prompt prefilled into a KV cache and then decoded one token per step gives PyTorch's output for
-//   the whole sequence; decoding step by step or in chunks equals its own full pass
+//   the whole sequence; decoding step by step or in chunks equals its own full pass; the cache holds
+//   what the reference's holds: the KV heads, not the query heads
 // - agrees with the reference attention for query and KV head counts that share KV heads in groups
 //   (8 and 2, 8 and 4, 6 and 3, 6 and 2, 12 and 4), for as many KV heads as query heads, and for a
 //   single KV head
@@ -158,6 +159,29 @@ class LlamaAttentionTest {
         assertThat(out).named("Attention output, causal " + causal + ", " + padding + " padding")
                 .against("the reference attention").withSeed(SEED).withAxes("batch", "pos", "dim")
                 .isCloseTo(reference.forward(x, mask), TOLERANCE);
+    }
+
+    @Test
+    @DisplayName("caches the keys and values the reference attention caches, 8 query heads sharing 2 KV heads")
+    void cachesWhatTheReferenceCaches(NDManager manager) {
+        Seeded seeded = Seeded.of(manager, SEED);
+        Rotary rope = new RotaryEmbedding(WIDTH / 8, THETA, RopePairing.HALF_SPLIT);
+        Attention reference = Attention.random(seeded, "attention", WIDTH, 8, 2, rope);
+        LlamaAttention attention = new LlamaAttention(reference.wq(), reference.wk(), reference.wv(), reference.wo(),
+                8, 2, rope);
+        NDArray x = seeded.normal("x", 1, BATCH, TOKENS, WIDTH);                     // (B, T, C)
+        KvCache cache = new KvCache();
+        KvCache referenceCache = new KvCache();
+        attention.forward(x, AttentionMask.causalOnly(), cache);
+        reference.forward(x, AttentionMask.causalOnly(), referenceCache);
+        NDArray k = seeded.normal("k", 1, BATCH, 2, 1, WIDTH / 8);                   // (B, H_kv, 1, D)
+
+        NDArray[] cached = cache.append(k, k);
+        NDArray[] expected = referenceCache.append(k, k);
+
+        assertThat(cached[0].concat(cached[1], -1)).named("Cached keys and values after " + TOKENS + " tokens")
+                .against("the reference attention's").withSeed(SEED).withAxes("batch", "head", "pos", "dim")
+                .isCloseTo(expected[0].concat(expected[1], -1), TOLERANCE);
     }
 
     @ParameterizedTest(name = "{displayName}: {1}, θ {0}")
