@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static dev.dojo.assertions.DojoAssertions.assertThat;
 import static dev.dojo.katas.bert.BertSelfAttentionGolden.BATCH;
 import static dev.dojo.katas.bert.BertSelfAttentionGolden.CAUSAL_MODEL;
+import static dev.dojo.katas.bert.BertSelfAttentionGolden.HEADS;
 import static dev.dojo.katas.bert.BertSelfAttentionGolden.MODEL;
 import static dev.dojo.katas.bert.BertSelfAttentionGolden.SEED;
 import static dev.dojo.katas.bert.BertSelfAttentionGolden.TOKENS;
@@ -39,8 +40,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 // - under a causal mask, agrees with causal torch.nn.MultiheadAttention: PyTorch's stored right-padded
 //   example, a batch without pads, and the real tokens of a left-padded batch (PyTorch leaves a query
 //   that sees no key undefined)
-// - any number of heads that divides the hidden size agrees with the reference attention; a number
-//   that does not divide it is rejected
+// - any number of heads that divides the hidden size agrees with the reference attention, and so do
+//   heads that attend sharply (query and key weights × 8); a number of heads
+//   that does not divide the hidden size is rejected
 // - each output is a weighted average of the values its query may see: when every token carries the
 //   same value, every output is that value
 // - a real token's output ignores what the pads hold (right padding; left padding under a causal mask),
@@ -196,6 +198,27 @@ class BertSelfAttentionTest {
         assertThat(out).named("Attention output, heads " + heads).against("the reference attention").withSeed(SEED)
                 .withAxes(AXES).isCloseTo(new Attention(query, key, value, dense, heads, heads, null).forward(x, mask),
                         TOLERANCE);
+    }
+
+    @Test
+    @DisplayName("agrees with the reference attention on a padded batch when the heads attend sharply (query and key weights × 8)")
+    void matchesReferenceWithSharpHeads(NDManager manager) {
+        Seeded seeded = Seeded.of(manager, SEED);
+        Linear query = Linear.random(seeded, "query", WIDTH, WIDTH, true);
+        Linear key = Linear.random(seeded, "key", WIDTH, WIDTH, true);
+        Linear sharpQuery = new Linear(query.weight().mul(8), query.bias().mul(8));
+        Linear sharpKey = new Linear(key.weight().mul(8), key.bias().mul(8));
+        Linear value = Linear.random(seeded, "value", WIDTH, WIDTH, true);
+        Linear dense = Linear.random(seeded, "dense", WIDTH, WIDTH, true);
+        NDArray x = seeded.normal("x", 1, BATCH, TOKENS, WIDTH);                                          // (B, T, C)
+        AttentionMask mask = AttentionMask.padding(seeded.rightPadding(TOKENS,
+                BertSelfAttentionGolden.lengths(seeded, BATCH, TOKENS)));                                 // (B, T)
+
+        NDArray out = new BertSelfAttention(sharpQuery, sharpKey, value, dense, HEADS).forward(x, mask);
+
+        assertThat(out).named("Attention output, sharp heads").against("the reference attention").withSeed(SEED)
+                .withAxes(AXES).isCloseTo(new Attention(sharpQuery, sharpKey, value, dense, HEADS, HEADS, null)
+                        .forward(x, mask), TOLERANCE);
     }
 
     @Test
