@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 // - batch and head counts other than the golden's, down to a single token, agree with PyTorch
 // - one-token decoding steps after a prompt equal the whole sequence rotated at once
 // - a continuation of several tokens after a cached prompt equals the whole sequence rotated at once
-// - float16 input is turned by the same angles as its float32 values, to float16 precision
+// - float16 input is turned by the same angles as its float32 values, to float16 precision, also past
+//   position 2048
 // - an odd head size is rejected with an IllegalArgumentException that names it
 // - a token at position 0 comes out unchanged
 // - each pair (i, i + D/2) keeps its length
@@ -170,12 +171,12 @@ class RotaryEmbeddingTest {
     }
 
     @Test
-    @DisplayName("turns float16 input by the same angles as its float32 values, to float16 precision")
+    @DisplayName("turns float16 input by the same angles as its float32 values, to float16 precision, far into a long context")
     void rotatesFloat16AsFloat32(NDManager manager) {
         RotaryEmbedding rope = RotaryEmbeddingGolden.rope();
         NDArray x = Seeded.of(manager, SEED).normal("x", 1, 2, 3, 4, HEAD_SIZE)
                 .toType(DataType.FLOAT16, false);                                   // (B, H, T, D)
-        long offset = 1000;
+        long offset = 3001;                                          // past 2048, where float16 no longer holds every integer
 
         NDArray out = rope.apply(x, offset).toType(DataType.FLOAT32, false);
 
