@@ -50,7 +50,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 //   in chunks equals its own full pass
 // - agrees with the reference attention for 1, 2, 8 heads of width 16 and 3 of width 24, and when the
 //   scores are large (q and k weights x 30: nearly one-hot weights)
-// - each query's weights sum to 1; no output reads a later token, a pad (right; left under the causal
+// - each query's weights sum to 1; no output reads a later token, even when the scores are large (q and k
+//   weights x 1000), nor a pad (right; left under the causal
 //   mask) or another sequence of the batch; without a mask, permuting the tokens permutes the outputs;
 //   each head's q, k, v rows move only that head's slice
 // - a query that sees no key (a sequence of pads only, pads before the first token) stays finite
@@ -255,6 +256,20 @@ class OptAttentionTest {
     void seesNoLaterToken(NDManager manager) {
         assertThat(Causality.check(attention(manager)::forward, Seeded.of(manager, SEED), BATCH, TOKENS, WIDTH, 3))
                 .holds();
+    }
+
+    @Test
+    @DisplayName("under a causal mask, leaves every output before a token unchanged when the scores are large (q and k weights x 1000)")
+    void seesNoLaterTokenWithLargeScores(NDManager manager) {
+        Seeded seeded = Seeded.of(manager, SEED);
+        Linear q = Linear.random(seeded, "q_proj", WIDTH, WIDTH, true);
+        Linear k = Linear.random(seeded, "k_proj", WIDTH, WIDTH, true);
+        Linear v = Linear.random(seeded, "v_proj", WIDTH, WIDTH, true);
+        Linear o = Linear.random(seeded, "out_proj", WIDTH, WIDTH, true);
+        OptAttention attention = new OptAttention(new Linear(q.weight().mul(1000f), null),
+                new Linear(k.weight().mul(1000f), null), v, o, HEADS);
+
+        assertThat(Causality.check(attention::forward, seeded, BATCH, TOKENS, WIDTH, 3)).holds();
     }
 
     @Test
