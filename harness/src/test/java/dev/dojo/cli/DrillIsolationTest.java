@@ -125,8 +125,9 @@ class DrillIsolationTest {
         looping.removeAll(before);
         assertThat(cli.out()).contains("did not finish within 1 s", "waiting for a save");
         assertThat(looping).as("the worker of the looping run").isNotEmpty();
-        assertThat(looping).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive))
-                .as("worker %d after its run timed out", pid).isEmpty());
+        // the workers seen meanwhile may include watch's warm spare, which lives on: the looping one must not
+        assertThat(looping.stream().filter(pid -> ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()))
+                .as("the looping run's worker, killed when its run timed out (workers seen: %s)", looping).isNotEmpty();
 
         readsTheResult(before, looping);
         Files.writeString(drill.source(), drill.drill().planted().reference());
